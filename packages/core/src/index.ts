@@ -1,0 +1,5 @@
+export type { Codec, CompressionType } from './compression/codec.js'
+export { gzip } from './compression/gzip.js'
+export { ConnectionError } from './errors/connection-error.js'
+export { ProtocolError } from './errors/protocol-error.js'
+export { TributaryError, type TributaryErrorOptions } from './errors/tributary-error.js'

@@ -1,0 +1,233 @@
+import net from 'node:net'
+import { ConnectionError } from '../errors/connection-error.js'
+import { ProtocolError } from '../errors/protocol-error.js'
+import type { ApiDefinition } from '../protocol/apis/api-definition.js'
+import { Reader } from '../protocol/buffer/reader.js'
+import { Writer } from '../protocol/buffer/writer.js'
+import { decodeResponseFrame, encodeRequestFrame, FrameSplitter } from '../protocol/frame.js'
+
+/** Options for one broker connection. */
+export interface ConnectionOptions {
+  host: string
+  port: number
+  /** Sent in every request header. Default 'tributary'. */
+  clientId?: string
+  /** How long to wait for the TCP connection. Default 10 s. */
+  connectTimeoutMs?: number
+  /** How long to wait for each response. Default 30 s. */
+  requestTimeoutMs?: number
+  /** Largest response frame accepted. Default 100 MiB. */
+  maxFrameBytes?: number
+}
+
+interface Pending {
+  api: ApiDefinition<unknown, unknown>
+  version: number
+  resolve: (response: unknown) => void
+  reject: (error: Error) => void
+  deadline: number
+}
+
+/**
+ * One TCP connection to a broker. Requests are pipelined: each gets a correlation id and the
+ * responses, which Kafka sends in request order, settle them in turn.
+ */
+export class Connection {
+  readonly host: string
+  readonly port: number
+  private readonly clientId: string
+  private readonly requestTimeoutMs: number
+  private readonly socket: net.Socket
+  private readonly splitter: FrameSplitter
+  private readonly pending = new Map<number, Pending>()
+  private readonly writer = new Writer(16 * 1024)
+  private nextCorrelationId = 1
+  private closedError: Error | undefined
+  private timer: NodeJS.Timeout | undefined
+
+  private constructor(socket: net.Socket, options: ConnectionOptions) {
+    this.socket = socket
+    this.host = options.host
+    this.port = options.port
+    this.clientId = options.clientId ?? 'tributary'
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.splitter = new FrameSplitter({ maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024 })
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', (error) =>
+      this.fail(
+        new ConnectionError(`connection to ${this.address} failed: ${error.message}`, {
+          cause: error,
+          retriable: true,
+        }),
+      ),
+    )
+    socket.on('close', () =>
+      this.fail(new ConnectionError(`connection to ${this.address} closed`, { retriable: true })),
+    )
+  }
+
+  /** Opens a connection; rejects with a ConnectionError when the broker cannot be reached. */
+  static connect(options: ConnectionOptions): Promise<Connection> {
+    const timeoutMs = options.connectTimeoutMs ?? 10_000
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: options.host, port: options.port, noDelay: true })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(
+          new ConnectionError(`connecting to ${options.host}:${options.port} timed out after ${timeoutMs} ms`, {
+            retriable: true,
+          }),
+        )
+      }, timeoutMs)
+      socket.once('error', (error) => {
+        clearTimeout(timer)
+        reject(
+          new ConnectionError(`cannot connect to ${options.host}:${options.port}: ${error.message}`, {
+            cause: error,
+            retriable: true,
+          }),
+        )
+      })
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        socket.removeAllListeners('error')
+        resolve(new Connection(socket, options))
+      })
+    })
+  }
+
+  /** `host:port` of the broker. */
+  get address(): string {
+    return `${this.host}:${this.port}`
+  }
+
+  /** True until the connection fails or is closed. */
+  get open(): boolean {
+    return this.closedError === undefined
+  }
+
+  /** Requests sent that have not been answered yet. */
+  get inFlight(): number {
+    return this.pending.size
+  }
+
+  /** Sends a request and resolves with the decoded response body. */
+  send<Req, Res>(api: ApiDefinition<Req, Res>, version: number, request: Req): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      const correlationId = this.write(api, version, request, reject)
+      if (correlationId === undefined) return
+      this.pending.set(correlationId, {
+        api: api as ApiDefinition<unknown, unknown>,
+        version,
+        resolve: resolve as (response: unknown) => void,
+        reject,
+        deadline: Date.now() + this.requestTimeoutMs,
+      })
+      this.armTimer()
+    })
+  }
+
+  /** Sends a request the broker will not answer (Produce with acks=0). */
+  sendWithoutResponse<Req>(api: ApiDefinition<Req, unknown>, version: number, request: Req): void {
+    this.write(api, version, request, (error) => {
+      throw error
+    })
+  }
+
+  private write<Req>(
+    api: ApiDefinition<Req, unknown>,
+    version: number,
+    request: Req,
+    reject: (e: Error) => void,
+  ): number | undefined {
+    if (this.closedError !== undefined) {
+      reject(this.closedError)
+      return undefined
+    }
+    const correlationId = this.nextCorrelationId
+    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff
+    const w = this.writer.reset()
+    encodeRequestFrame(w, api as ApiDefinition<unknown, unknown>, version, correlationId, this.clientId, request)
+    const chunks = w.toChunks()
+    // The writer's buffer is reused, so its bytes are copied; attached buffers go as they are.
+    this.socket.cork()
+    for (const chunk of chunks) this.socket.write(isViewOf(chunk, w.buffer) ? Buffer.from(chunk) : chunk)
+    this.socket.uncork()
+    return correlationId
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      for (const frame of this.splitter.push(chunk)) {
+        const correlationId = frame.length >= 4 ? frame.readInt32BE(0) : -1
+        const pending = this.pending.get(correlationId)
+        if (pending === undefined) {
+          throw new ProtocolError(`response with unknown correlation id ${correlationId} from ${this.address}`)
+        }
+        this.pending.delete(correlationId)
+        const { response } = decodeResponseFrame(new Reader(frame), pending.api, pending.version)
+        pending.resolve(response)
+      }
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)))
+      this.socket.destroy()
+    }
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined) return
+    this.timer = setInterval(
+      () => {
+        const now = Date.now()
+        for (const [id, p] of this.pending) {
+          if (p.deadline > now) continue
+          // A late response would arrive out of step with the remaining requests, so the whole
+          // connection is abandoned, as the Java client does.
+          this.fail(
+            new ConnectionError(
+              `request ${p.api.name} (correlation id ${id}) to ${this.address} timed out after ${this.requestTimeoutMs} ms`,
+              { retriable: true },
+            ),
+          )
+          this.socket.destroy()
+          return
+        }
+        if (this.pending.size === 0) this.stopTimer()
+      },
+      Math.min(1000, this.requestTimeoutMs),
+    )
+    this.timer.unref()
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  private fail(error: Error): void {
+    if (this.closedError === undefined) this.closedError = error
+    this.stopTimer()
+    const pending = [...this.pending.values()]
+    this.pending.clear()
+    for (const p of pending) p.reject(error)
+  }
+
+  /** Closes the connection; requests still waiting are rejected. */
+  close(): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve())
+      this.fail(new ConnectionError(`connection to ${this.address} was closed by the client`))
+      this.socket.end()
+      setTimeout(() => this.socket.destroy(), 1000).unref()
+    })
+  }
+}
+
+function isViewOf(chunk: Buffer, owner: Buffer): boolean {
+  return (
+    chunk.buffer === owner.buffer &&
+    chunk.byteOffset >= owner.byteOffset &&
+    chunk.byteOffset < owner.byteOffset + owner.length
+  )
+}

@@ -1,0 +1,186 @@
+import { Buffer } from 'node:buffer'
+import { ProtocolError } from '../../errors/protocol-error.js'
+import type { Reader } from '../buffer/reader.js'
+import { sizeOfVarInt, sizeOfVarLong, type Writer } from '../buffer/writer.js'
+
+/**
+ * Record (inside a magic 2 record batch):
+ *
+ *   length: varint            bytes that follow, up to the end of the headers
+ *   attributes: int8          unused, 0
+ *   timestampDelta: varlong   relative to the batch's baseTimestamp
+ *   offsetDelta: varint       relative to the batch's baseOffset
+ *   keyLength: varint         -1 for a null key
+ *   key: byte[]
+ *   valueLength: varint       -1 for a null value
+ *   value: byte[]
+ *   headersCount: varint
+ *   headers: [headerKeyLength: varint, headerKey: UTF-8, headerValueLength: varint (-1 null), value: byte[]]
+ */
+
+/** One record header. Keys may repeat; their order is kept. */
+export interface RecordHeader {
+  key: string
+  value: Buffer | null
+}
+
+/** A decoded record. `key`, `value` and header values are views into the decoded bytes. */
+export interface KafkaRecord {
+  attributes: number
+  timestampDelta: bigint
+  offsetDelta: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: RecordHeader[]
+}
+
+const NO_HEADERS: readonly RecordHeader[] = []
+
+const INT32_MIN = -0x80000000
+const INT32_MAX = 0x7fffffff
+
+/** The smallest possible record: a length byte and six one-byte fields. */
+export const MIN_RECORD_SIZE = 7
+
+function isInt32(value: number): boolean {
+  return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
+}
+
+function sizeOfTimestampDelta(delta: bigint | number): number {
+  if (typeof delta === 'number') {
+    // Within int32, the zig-zag varlong has exactly the bytes of the zig-zag varint.
+    if (isInt32(delta)) return sizeOfVarInt(delta)
+    return sizeOfVarLong(toBigIntDelta(delta))
+  }
+  return sizeOfVarLong(delta)
+}
+
+function toBigIntDelta(delta: number): bigint {
+  if (!Number.isSafeInteger(delta)) throw new RangeError(`timestamp delta must be an integer, got ${delta}`)
+  return BigInt(delta)
+}
+
+function sizeOfVarIntBytes(bytes: Uint8Array | null): number {
+  if (bytes === null) return 1
+  return sizeOfVarInt(bytes.length) + bytes.length
+}
+
+/** Size of a record's body: everything after its varint length prefix. */
+export function sizeOfRecordBody(
+  offsetDelta: number,
+  timestampDelta: bigint | number,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: readonly RecordHeader[] = NO_HEADERS,
+): number {
+  let size = 1 + sizeOfTimestampDelta(timestampDelta) + sizeOfVarInt(offsetDelta)
+  size += sizeOfVarIntBytes(key) + sizeOfVarIntBytes(value) + sizeOfVarInt(headers.length)
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as RecordHeader
+    const keyLength = Buffer.byteLength(header.key, 'utf8')
+    size += sizeOfVarInt(keyLength) + keyLength + sizeOfVarIntBytes(header.value)
+  }
+  return size
+}
+
+/** Total encoded size of a record, length prefix included. */
+export function recordSize(
+  offsetDelta: number,
+  timestampDelta: bigint | number,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: readonly RecordHeader[] = NO_HEADERS,
+): number {
+  const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
+  return sizeOfVarInt(body) + body
+}
+
+/**
+ * Writes one record. The body size is computed first, so the varint length prefix is exact and
+ * nothing is encoded twice. `timestampDelta` may be a number (fast path while it fits in 32 bits)
+ * or a bigint. Returns the number of bytes written.
+ */
+export function writeRecord(
+  w: Writer,
+  offsetDelta: number,
+  timestampDelta: bigint | number,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: readonly RecordHeader[] = NO_HEADERS,
+  attributes = 0,
+): number {
+  const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
+  const start = w.offset
+  w.writeVarInt(body)
+  w.writeInt8(attributes)
+  if (typeof timestampDelta === 'number' && isInt32(timestampDelta)) w.writeVarInt(timestampDelta)
+  else w.writeVarLong(typeof timestampDelta === 'number' ? toBigIntDelta(timestampDelta) : timestampDelta)
+  w.writeVarInt(offsetDelta)
+  w.writeVarIntBytes(key)
+  w.writeVarIntBytes(value)
+  w.writeVarInt(headers.length)
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as RecordHeader
+    w.writeVarIntString(header.key)
+    w.writeVarIntBytes(header.value)
+  }
+  return w.offset - start
+}
+
+/**
+ * Reads one record. Its declared length bounds every field: a field running past it, or fields
+ * ending before it, raise a ProtocolError.
+ */
+export function readRecord(r: Reader): KafkaRecord {
+  const recordStart = r.offset
+  const length = r.readVarInt()
+  if (length < 0) throw new ProtocolError(`negative record length ${length} at offset ${recordStart}`)
+  const bodyStart = r.offset
+  if (length > r.end - bodyStart) {
+    throw new ProtocolError(
+      `record at offset ${recordStart} declares ${length} byte(s) but only ${r.end - bodyStart} remain`,
+    )
+  }
+  const bodyEnd = bodyStart + length
+  const outerEnd = r.end
+  r.end = bodyEnd
+  try {
+    const attributes = r.readInt8()
+    const timestampDelta = r.readVarLong()
+    const offsetDelta = r.readVarInt()
+    const key = readNullableBytes(r, 'record key')
+    const value = readNullableBytes(r, 'record value')
+    const count = r.readVarInt()
+    if (count < 0) throw new ProtocolError(`negative record header count ${count}`)
+    // Each header takes at least two bytes (two one-byte lengths).
+    if (count * 2 > r.end - r.offset) {
+      throw new ProtocolError(`record header count ${count} exceeds the ${r.end - r.offset} byte(s) left in the record`)
+    }
+    const headers: RecordHeader[] = new Array(count)
+    for (let i = 0; i < count; i++) {
+      const keyLength = r.readVarInt()
+      if (keyLength < 0) throw new ProtocolError(`record header ${i} has a null or negative key length ${keyLength}`)
+      const keyBytes = r.readRaw(keyLength, 'record header key')
+      headers[i] = { key: keyBytes.toString('utf8'), value: readNullableBytes(r, 'record header value') }
+    }
+    if (r.offset !== bodyEnd) {
+      throw new ProtocolError(`record declares ${length} byte(s) but its fields take ${r.offset - bodyStart}`)
+    }
+    return { attributes, timestampDelta, offsetDelta, key, value, headers }
+  } catch (error) {
+    if (ProtocolError.isInstance(error)) {
+      throw new ProtocolError(`invalid record at offset ${recordStart}: ${error.message}`, { cause: error })
+    }
+    throw error
+  } finally {
+    r.end = outerEnd
+  }
+}
+
+function readNullableBytes(r: Reader, what: string): Buffer | null {
+  const at = r.offset
+  const n = r.readVarInt()
+  if (n === -1) return null
+  if (n < 0) throw new ProtocolError(`negative length ${n} for ${what} at offset ${at}`)
+  return r.readRaw(n, what)
+}

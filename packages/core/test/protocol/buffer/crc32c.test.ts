@@ -1,0 +1,91 @@
+import { Buffer } from 'node:buffer'
+import { describe, expect, it } from 'vitest'
+import { crc32c, crc32cUpdate } from '../../../src/protocol/buffer/crc32c.js'
+
+/** Bit-at-a-time CRC-32C, the definition the table-driven version must agree with. */
+function referenceCrc32c(buf: Uint8Array): number {
+  let crc = 0xffffffff
+  for (const byte of buf) {
+    crc ^= byte
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('crc32c', () => {
+  it('matches the RFC 3720 vector of 32 zero bytes', () => {
+    expect(crc32c(Buffer.alloc(32, 0))).toBe(0x8a9136aa)
+  })
+
+  it('matches the RFC 3720 vector of 32 0xFF bytes', () => {
+    expect(crc32c(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43)
+  })
+
+  it('matches the RFC 3720 vector of ascending bytes 0..31', () => {
+    expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => i)))).toBe(0x46dd794e)
+  })
+
+  it('matches the RFC 3720 vector of descending bytes 31..0', () => {
+    expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => 31 - i)))).toBe(0x113fdb5c)
+  })
+
+  it('matches the check value for "123456789"', () => {
+    expect(crc32c(Buffer.from('123456789', 'ascii'))).toBe(0xe3069283)
+  })
+
+  it('returns 0 for an empty input', () => {
+    expect(crc32c(Buffer.alloc(0))).toBe(0)
+  })
+
+  it('returns an unsigned 32-bit number', () => {
+    const value = crc32c(Buffer.alloc(32, 0))
+    expect(value).toBeGreaterThan(0x7fffffff)
+    expect(Number.isInteger(value)).toBe(true)
+  })
+
+  it('agrees with a bitwise reference on random inputs, lengths and offsets', () => {
+    const random = prng(0xc0ffee)
+    const data = Buffer.alloc(4096)
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256)
+    for (let n = 0; n < 500; n++) {
+      const start = Math.floor(random() * 64)
+      const length = n < 64 ? n : Math.floor(random() * (data.length - start))
+      const end = start + length
+      expect(crc32c(data, start, end)).toBe(referenceCrc32c(data.subarray(start, end)))
+    }
+  })
+
+  it('computes over a view (byteOffset) the same as over a copy', () => {
+    const data = Buffer.from('the quick brown fox jumps over the lazy dog, twice over')
+    const view = data.subarray(7, 41)
+    expect(crc32c(view)).toBe(crc32c(Buffer.from(view)))
+    expect(crc32c(view)).toBe(crc32c(data, 7, 41))
+  })
+
+  it('continues incrementally across chunks with crc32cUpdate', () => {
+    const random = prng(42)
+    const data = Buffer.alloc(1000)
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256)
+    for (const split of [0, 1, 7, 8, 9, 500, 999, 1000]) {
+      const first = crc32c(data, 0, split)
+      expect(crc32cUpdate(first, data, split, data.length)).toBe(crc32c(data))
+    }
+  })
+
+  it('rejects a range outside the buffer', () => {
+    expect(() => crc32c(Buffer.alloc(4), 0, 5)).toThrow(RangeError)
+    expect(() => crc32c(Buffer.alloc(4), 3, 2)).toThrow(RangeError)
+  })
+})

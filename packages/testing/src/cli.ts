@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util'
+import { MockCluster, type MockTopicConfig } from './index.js'
+
+const HELP = `tributary-mock: a Kafka cluster in one process, for local development and tests.
+
+Usage: tributary-mock [options]
+  -p, --port <n>         first broker port (default 9092; brokers take consecutive ports; 0 = free ports)
+  -b, --brokers <n>      number of brokers (default 1)
+  -t, --topic <spec>     topic to create, name or name:partitions (repeatable)
+      --partitions <n>   partitions of auto-created topics (default 1)
+      --no-auto-create   answer UNKNOWN_TOPIC_OR_PARTITION instead of creating unknown topics
+      --host <addr>      listen address (default 127.0.0.1)
+  -h, --help             this text
+
+Runs until Ctrl-C.`
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', short: 'p', default: '9092' },
+      brokers: { type: 'string', short: 'b', default: '1' },
+      topic: { type: 'string', short: 't', multiple: true, default: [] },
+      partitions: { type: 'string', default: '1' },
+      'no-auto-create': { type: 'boolean', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(HELP)
+    return
+  }
+  const brokers = positiveInt(values.brokers, 'brokers')
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port + brokers - 1 > 65535) fail(`invalid --port ${values.port}`)
+  const topics: MockTopicConfig[] = values.topic.map((spec) => {
+    const [name, count] = spec.split(':')
+    if (!name) fail(`invalid --topic ${spec}`)
+    return { name, partitions: count === undefined ? 1 : positiveInt(count, `partitions of ${name}`) }
+  })
+  MockCluster.start({
+    brokers,
+    ports: port === 0 ? undefined : Array.from({ length: brokers }, (_, i) => port + i),
+    topics,
+    defaultPartitions: positiveInt(values.partitions, 'partitions'),
+    autoCreateTopics: !values['no-auto-create'],
+    host: values.host,
+    logger: { info: (m) => console.log(m), warn: (m) => console.warn(m) },
+  }).then(
+    (cluster) => {
+      console.log(`tributary-mock: ${brokers} broker(s) listening on ${cluster.bootstrapBrokers.join(',')}`)
+      for (const t of topics) console.log(`  topic ${t.name} (${t.partitions} partition(s))`)
+      console.log('Press Ctrl-C to stop.')
+      const shutdown = () => {
+        void cluster.stop().then(() => process.exit(0))
+      }
+      process.once('SIGINT', shutdown)
+      process.once('SIGTERM', shutdown)
+    },
+    (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
+  )
+}
+
+function positiveInt(value: string, what: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) fail(`${what} must be a positive integer, got ${value}`)
+  return n
+}
+
+function fail(message: string): never {
+  console.error(`tributary-mock: ${message}`)
+  process.exit(2)
+}
+
+main()

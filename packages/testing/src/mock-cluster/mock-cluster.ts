@@ -1,0 +1,408 @@
+import { EventEmitter } from 'node:events'
+import {
+  type ApiDefinition,
+  ApiKeys,
+  apiByKey,
+  type Codec,
+  decodeRecordBatch,
+  IS_CONTROL,
+  type RequestHeader,
+} from '@tributary/core/protocol'
+import { type BrokerInfo, ClusterState } from './cluster-state.js'
+import { apiVersionsHandler } from './handlers/api-versions.js'
+import { fetchHandler } from './handlers/fetch.js'
+import { findCoordinatorHandler } from './handlers/find-coordinator.js'
+import type { RequestHandler } from './handlers/handler.js'
+import { initProducerIdHandler } from './handlers/init-producer-id.js'
+import { listOffsetsHandler } from './handlers/list-offsets.js'
+import { metadataHandler } from './handlers/metadata.js'
+import { produceHandler } from './handlers/produce.js'
+import { createTopicsHandler, deleteTopicsHandler } from './handlers/topics-admin.js'
+import { type BrokerHost, MockBroker, type MockLogger } from './mock-broker.js'
+
+/** A topic to create when the cluster starts. */
+export interface MockTopicConfig {
+  name: string
+  /** Default 1. */
+  partitions?: number
+  /** Default min(3, brokers). */
+  replicationFactor?: number
+}
+
+/** Options of `MockCluster.start`. */
+export interface MockClusterOptions {
+  /** Number of brokers, ids 1..n. Default 1. */
+  brokers?: number
+  /** Topics created at start. */
+  topics?: MockTopicConfig[]
+  /** Create unknown topics named in Metadata requests, as Kafka's auto.create.topics.enable. Default true. */
+  autoCreateTopics?: boolean
+  /** Partitions of auto-created topics (Kafka's num.partitions). Default 1. */
+  defaultPartitions?: number
+  /** Fixed ports, one per broker; free ports when absent. */
+  ports?: number[] | undefined
+  /** Listen address. Default 127.0.0.1. */
+  host?: string
+  /** Largest record batch accepted (Kafka's message.max.bytes). Default 1048588. */
+  maxMessageBytes?: number
+  /** Largest request frame accepted before the connection is closed. Default 100 MiB. */
+  maxFrameBytes?: number
+  /** Cluster id reported in Metadata. */
+  clusterId?: string
+  /** Codecs for `records()` to decompress batches with (gzip is always there). */
+  codecs?: Codec[]
+  /** Where log lines go; `false` silences them. Default: warnings to stderr. */
+  logger?: MockLogger | false
+}
+
+/** A record as a consumer would see it, decoded from the stored batches. */
+export interface MockRecord {
+  topic: string
+  partition: number
+  offset: bigint
+  timestamp: bigint
+  key: Buffer | null
+  value: Buffer | null
+  /** Headers in the order sent, duplicates kept. */
+  headers: Array<{ key: string; value: Buffer | null }>
+  /** The producer id and epoch of the batch (-1 when not idempotent). */
+  producerId: bigint
+  producerEpoch: number
+  /** The sequence number of this record (-1 when not idempotent). */
+  sequence: number
+  /** The compression type of the batch it came in (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  compression: number
+}
+
+/** One request as the cluster received it. */
+export interface MockRequestLogEntry {
+  brokerId: number
+  apiKey: number
+  apiName: string
+  apiVersion: number
+  correlationId: number
+  clientId: string | null
+  /** Milliseconds since the epoch. */
+  time: number
+}
+
+/** Which request to fail, and how. */
+export interface FailureSpec {
+  /** Kafka error code to answer with, e.g. 6 (NOT_LEADER_OR_FOLLOWER). */
+  errorCode: number
+  /** How many matching requests to fail. Default 1. */
+  count?: number
+  /** Only requests for this topic (and partition, if given). */
+  topic?: string
+  partition?: number
+  /** Only requests to this broker. */
+  brokerId?: number
+}
+
+type ApiName = keyof typeof ApiKeys
+
+const DEFAULT_LOGGER: MockLogger = {
+  info: () => {},
+  warn: (message) => process.stderr.write(`[tributary-mock] ${message}\n`),
+}
+const FAILABLE = new Set<number>([
+  ApiKeys.Metadata,
+  ApiKeys.Produce,
+  ApiKeys.Fetch,
+  ApiKeys.ListOffsets,
+  ApiKeys.InitProducerId,
+  ApiKeys.FindCoordinator,
+])
+const SILENT: MockLogger = { info: () => {}, warn: () => {} }
+
+/**
+ * A Kafka cluster in-process: real TCP listeners on 127.0.0.1 that speak the Kafka protocol to any
+ * client, store record batches as sent, and let tests inject failures.
+ */
+export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }> {
+  private readonly state: ClusterState
+  private readonly brokerList: MockBroker[] = []
+  private readonly handlers = new Map<number, RequestHandler>()
+  private readonly ranges = new Map<number, { min: number; max: number }>()
+  private readonly log: MockRequestLogEntry[] = []
+  private readonly host: BrokerHost
+  private stopped = false
+
+  private constructor(options: MockClusterOptions) {
+    super()
+    const brokerCount = options.brokers ?? 1
+    if (!Number.isInteger(brokerCount) || brokerCount < 1) {
+      throw new RangeError(`brokers must be a positive integer, got ${String(options.brokers)}`)
+    }
+    if (options.ports !== undefined && options.ports.length !== brokerCount) {
+      throw new RangeError(`ports lists ${options.ports.length} port(s) for ${brokerCount} broker(s)`)
+    }
+    const logger = options.logger === false ? SILENT : (options.logger ?? DEFAULT_LOGGER)
+    this.state = new ClusterState(
+      {
+        clusterId: options.clusterId ?? 'tributary-mock-cluster',
+        autoCreateTopics: options.autoCreateTopics ?? true,
+        defaultPartitions: options.defaultPartitions ?? 1,
+        defaultReplicationFactor: Math.min(3, brokerCount),
+        maxMessageBytes: options.maxMessageBytes ?? 1048588,
+        codecs: options.codecs ?? [],
+      },
+      () =>
+        this.brokerList.map((b): BrokerInfo => ({ nodeId: b.nodeId, host: b.host, port: b.port, running: b.running })),
+    )
+    this.host = {
+      logger,
+      maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
+      handlerFor: (apiKey) => this.handlers.get(apiKey),
+      versionRange: (apiKey) => this.ranges.get(apiKey),
+      observe: (brokerId, header, api) => this.observe(brokerId, header, api),
+    }
+    const host = options.host ?? '127.0.0.1'
+    for (let i = 0; i < brokerCount; i++) {
+      this.brokerList.push(new MockBroker(this.host, i + 1, host, options.ports?.[i] ?? 0))
+    }
+    this.register()
+  }
+
+  /** Starts a cluster and creates its topics. */
+  static async start(options: MockClusterOptions = {}): Promise<MockCluster> {
+    const cluster = new MockCluster(options)
+    try {
+      for (const broker of cluster.brokerList) await broker.start()
+    } catch (error) {
+      await cluster.stop()
+      throw error
+    }
+    for (const topic of options.topics ?? [])
+      cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor)
+    return cluster
+  }
+
+  private register(): void {
+    const s = this.state
+    const add = (
+      api: ApiDefinition<unknown, unknown> | undefined,
+      handler: RequestHandler<never, unknown>,
+      min?: number,
+    ) => {
+      if (api === undefined) throw new Error('missing API definition')
+      this.handlers.set(api.apiKey, handler as RequestHandler)
+      this.ranges.set(api.apiKey, { min: Math.max(api.minVersion, min ?? 0), max: api.maxVersion })
+    }
+    const def = (key: number) => apiByKey(key)
+    add(
+      def(ApiKeys.ApiVersions),
+      apiVersionsHandler(() => this.advertised()),
+    )
+    add(def(ApiKeys.Metadata), metadataHandler(s))
+    // Only record batch v2 (magic 2) is stored, as Kafka 4 does: Produce from v3, Fetch from v4.
+    add(def(ApiKeys.Produce), produceHandler(s), 3)
+    add(def(ApiKeys.Fetch), fetchHandler(s), 4)
+    add(def(ApiKeys.ListOffsets), listOffsetsHandler(s))
+    add(def(ApiKeys.InitProducerId), initProducerIdHandler(s))
+    add(def(ApiKeys.FindCoordinator), findCoordinatorHandler(s))
+    add(def(ApiKeys.CreateTopics), createTopicsHandler(s))
+    add(def(ApiKeys.DeleteTopics), deleteTopicsHandler(s))
+  }
+
+  private advertised(): Array<{ apiKey: number; min: number; max: number }> {
+    return [...this.ranges.entries()].sort((a, b) => a[0] - b[0]).map(([apiKey, r]) => ({ apiKey, ...r }))
+  }
+
+  private observe(brokerId: number, header: RequestHeader, api: ApiDefinition<unknown, unknown>): void {
+    const entry: MockRequestLogEntry = {
+      brokerId,
+      apiKey: header.apiKey,
+      apiName: api.name,
+      apiVersion: header.apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      time: Date.now(),
+    }
+    this.log.push(entry)
+    if (this.log.length > 100_000) this.log.splice(0, this.log.length - 100_000)
+    if (this.listenerCount('request') > 0) this.emit('request', entry)
+  }
+
+  /** `host:port` of every broker, for a client's bootstrap list. */
+  get bootstrapBrokers(): string[] {
+    return this.brokerList.map((b) => `${b.host}:${b.port}`)
+  }
+
+  /** The brokers: id, host, port and whether each is running. */
+  get brokers(): BrokerInfo[] {
+    return [...this.state.brokers]
+  }
+
+  /** Creates a topic (no-op if it exists); leaders are spread over the brokers. */
+  createTopic(name: string, partitions = 1, replicationFactor?: number): void {
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new RangeError(`partitions must be a positive integer, got ${partitions}`)
+    }
+    this.state.createTopic(name, partitions, replicationFactor)
+  }
+
+  /** Names of the topics that exist. */
+  topics(): string[] {
+    return [...this.state.topics.keys()]
+  }
+
+  /** The leader broker id of a partition. */
+  leaderOf(topic: string, partition: number): number {
+    return this.requirePartition(topic, partition).leader
+  }
+
+  /** Log end offset (next offset) of a partition. */
+  endOffset(topic: string, partition: number): bigint {
+    return this.requirePartition(topic, partition).log.logEndOffset
+  }
+
+  /**
+   * Decoded records of a topic (one partition, or all in partition order), as a consumer would
+   * read them; control records (transaction markers) are left out.
+   */
+  records(topic: string, partition?: number): MockRecord[] {
+    const t = this.state.topics.get(topic)
+    if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    const partitions = partition === undefined ? t.partitions : [this.requirePartition(topic, partition)]
+    const out: MockRecord[] = []
+    for (const p of partitions) {
+      for (const stored of p.log.batches) {
+        const { header, records } = decodeRecordBatch(stored.bytes, (type) => this.state.codecFor(type))
+        if ((header.attributes & IS_CONTROL) !== 0) continue
+        for (const r of records) {
+          out.push({
+            topic,
+            partition: p.index,
+            offset: header.baseOffset + BigInt(r.offsetDelta),
+            timestamp: (header.attributes & 0x08) !== 0 ? header.maxTimestamp : header.baseTimestamp + r.timestampDelta,
+            key: r.key,
+            value: r.value,
+            headers: r.headers,
+            producerId: header.producerId,
+            producerEpoch: header.producerEpoch,
+            sequence: header.baseSequence < 0 ? -1 : (header.baseSequence + r.offsetDelta) % 0x80000000,
+            compression: header.attributes & 0x07,
+          })
+        }
+      }
+    }
+    return out
+  }
+
+  /** Raw stored batches of a partition (bytes as the producer sent them, offsets assigned). */
+  batches(topic: string, partition: number): Array<{ baseOffset: bigint; bytes: Buffer; compression: number }> {
+    return this.requirePartition(topic, partition).log.batches.map((b) => ({
+      baseOffset: b.baseOffset,
+      bytes: b.bytes,
+      compression: b.header.attributes & 0x07,
+    }))
+  }
+
+  /** Every request received so far, oldest first (the last 100,000). */
+  requests(): MockRequestLogEntry[] {
+    return [...this.log]
+  }
+
+  /**
+   * Fails the next `count` requests of an API (by name or key) with `errorCode`, optionally only
+   * those for one topic/partition or to one broker. Partition-level APIs (Produce, Fetch,
+   * ListOffsets) answer the error for the matching partitions; others at the top level.
+   */
+  failNext(api: ApiName | number, spec: FailureSpec): void {
+    const apiKey = typeof api === 'number' ? api : ApiKeys[api]
+    if (apiKey === undefined || !FAILABLE.has(apiKey)) {
+      throw new RangeError(
+        `failures can be injected into ${[...FAILABLE].map((k) => apiByKey(k)?.name).join(', ')}; not into ${String(api)}`,
+      )
+    }
+    this.state.failures.push({
+      apiKey,
+      errorCode: spec.errorCode,
+      remaining: spec.count ?? 1,
+      topic: spec.topic,
+      partition: spec.partition,
+      brokerId: spec.brokerId,
+    })
+  }
+
+  /** Removes every pending injected failure. */
+  clearFailures(): void {
+    this.state.failures.length = 0
+  }
+
+  /** Delays every response of a broker by `ms` (0 removes the delay). */
+  setLatency(brokerId: number, ms: number): void {
+    this.requireBroker(brokerId).latencyMs = ms
+  }
+
+  /** Drops the open connections of one broker, or of all brokers. */
+  dropConnections(brokerId?: number): void {
+    if (brokerId === undefined) for (const b of this.brokerList) b.dropConnections()
+    else this.requireBroker(brokerId).dropConnections()
+  }
+
+  /**
+   * Moves a partition's leadership to another broker and bumps its leader epoch: the old leader
+   * answers NOT_LEADER_OR_FOLLOWER from then on, as after a real leader election.
+   */
+  moveLeader(topic: string, partition: number, toBrokerId: number): void {
+    this.requireBroker(toBrokerId)
+    const p = this.requirePartition(topic, partition)
+    if (p.leader === toBrokerId) return
+    p.leader = toBrokerId
+    p.leaderEpoch++
+    if (!p.replicas.includes(toBrokerId)) p.replicas = [toBrokerId, ...p.replicas.slice(0, -1)]
+  }
+
+  /**
+   * Stops a broker: its port refuses connections and its open connections drop. Partitions it
+   * led move to another running replica, or have no leader (LEADER_NOT_AVAILABLE) if none is left.
+   */
+  async stopBroker(brokerId: number): Promise<void> {
+    const broker = this.requireBroker(brokerId)
+    await broker.stop()
+    for (const topic of this.state.topics.values()) {
+      for (const p of topic.partitions) {
+        if (p.leader !== brokerId) continue
+        const next = p.replicas.find((r) => r !== brokerId && this.brokerList[r - 1]?.running)
+        p.leader = next ?? -1
+        p.leaderEpoch++
+      }
+    }
+  }
+
+  /** Restarts a stopped broker on the same port; leaderless partitions it replicates get it back. */
+  async startBroker(brokerId: number): Promise<void> {
+    const broker = this.requireBroker(brokerId)
+    await broker.start()
+    for (const topic of this.state.topics.values()) {
+      for (const p of topic.partitions) {
+        if (p.leader === -1 && p.replicas.includes(brokerId)) {
+          p.leader = brokerId
+          p.leaderEpoch++
+        }
+      }
+    }
+  }
+
+  /** Stops every broker and closes every connection. */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    await Promise.all(this.brokerList.map((b) => b.stop()))
+    this.removeAllListeners()
+  }
+
+  private requireBroker(brokerId: number): MockBroker {
+    const broker = this.brokerList[brokerId - 1]
+    if (broker === undefined) throw new RangeError(`no broker ${brokerId}; brokers are 1..${this.brokerList.length}`)
+    return broker
+  }
+
+  private requirePartition(topic: string, partition: number) {
+    const p = this.state.partition(topic, partition)
+    if (p === undefined) throw new RangeError(`unknown partition ${topic}-${partition}`)
+    return p
+  }
+}
