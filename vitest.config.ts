@@ -5,6 +5,6 @@ import { sharedTestOptions } from './vitest.config.base.js'
 export default defineConfig({
   test: {
     ...sharedTestOptions,
-    projects: ['packages/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'integration/vitest.config.ts'],
   },
 })

@@ -292,7 +292,6 @@ class Message {
     this.order.push(this.top)
     this.top.fields = this.buildFields(this.top, json.fields)
     this.widen(this.top, this.valid)
-    for (const s of this.order) s.fieldsInit = true
   }
 
   tsName(kafkaName) {
@@ -639,7 +638,7 @@ function writeTypeLines(type, val, flex, nullable) {
 
 /** Whether a value of the field's type is written through a local variable rather than inline. */
 function isSimpleValue(type) {
-  return type.kind !== 'array' && type.kind !== 'records' && !(type.kind === 'struct')
+  return type.kind !== 'array' && type.kind !== 'records' && type.kind !== 'struct'
 }
 
 function genWrite(struct) {
@@ -660,7 +659,9 @@ function genWrite(struct) {
     // `??` would also replace an explicit null, so a nullable field whose default is not null checks for undefined
     const typeNullable = tsType(f, message).endsWith('| null')
     const fallback =
-      typeNullable && def.enc !== 'null' ? `${access} === undefined ? ${def.enc} : ${access}` : `${access} ?? ${def.enc}`
+      typeNullable && def.enc !== 'null'
+        ? `${access} === undefined ? ${def.enc} : ${access}`
+        : `${access} ?? ${def.enc}`
     const valueExpr = required ? access : `(${fallback})`
     const cond = condition(untagged, ctx)
     let lines
@@ -1262,7 +1263,7 @@ function generateIndex(apis) {
   lines.push('')
   lines.push('/** Every API definition, ordered by API key. */')
   lines.push('export const apiDefinitions: readonly ApiDefinition<unknown, unknown>[] = [')
-  for (const a of sorted) lines.push(`  ${a.constName} as ApiDefinition<unknown, unknown>,`)
+  for (const a of sorted) lines.push(`  ${a.constName},`)
   lines.push(']')
   lines.push('')
   lines.push('const byKey: (ApiDefinition<unknown, unknown> | undefined)[] = []')

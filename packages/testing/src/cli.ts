@@ -15,17 +15,13 @@ Usage: tributary-mock [options]
 Runs until Ctrl-C.`
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', short: 'p', default: '9092' },
-      brokers: { type: 'string', short: 'b', default: '1' },
-      topic: { type: 'string', short: 't', multiple: true, default: [] },
-      partitions: { type: 'string', default: '1' },
-      'no-auto-create': { type: 'boolean', default: false },
-      host: { type: 'string', default: '127.0.0.1' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  })
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse()
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)} (--help lists the options)`)
+  }
+  const values = parsed.values
   if (values.help) {
     console.log(HELP)
     return
@@ -59,6 +55,20 @@ function main(): void {
     },
     (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
   )
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string', short: 'p', default: '9092' },
+      brokers: { type: 'string', short: 'b', default: '1' },
+      topic: { type: 'string', short: 't', multiple: true, default: [] },
+      partitions: { type: 'string', default: '1' },
+      'no-auto-create': { type: 'boolean', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
 }
 
 function positiveInt(value: string, what: string): number {

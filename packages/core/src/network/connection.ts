@@ -44,6 +44,7 @@ export class Connection {
   private nextCorrelationId = 1
   private closedError: Error | undefined
   private timer: NodeJS.Timeout | undefined
+  private readonly closeListeners: Array<(error: Error) => void> = []
 
   private constructor(socket: net.Socket, options: ConnectionOptions) {
     this.socket = socket
@@ -204,9 +205,17 @@ export class Connection {
     this.timer = undefined
   }
 
+  /** Calls `listener` once, when the connection fails or closes. */
+  onClose(listener: (error: Error) => void): void {
+    if (this.closedError !== undefined) listener(this.closedError)
+    else this.closeListeners.push(listener)
+  }
+
   private fail(error: Error): void {
-    if (this.closedError === undefined) this.closedError = error
+    const first = this.closedError === undefined
+    if (first) this.closedError = error
     this.stopTimer()
+    if (first) for (const listener of this.closeListeners.splice(0)) listener(error)
     const pending = [...this.pending.values()]
     this.pending.clear()
     for (const p of pending) p.reject(error)

@@ -23,7 +23,10 @@ import {
 /** The default largest frame FrameSplitter accepts: 100 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024
 
-function checkVersion(api: ApiDefinition<unknown, unknown>, version: number): void {
+function checkVersion(
+  api: Pick<ApiDefinition<unknown, unknown>, 'name' | 'minVersion' | 'maxVersion'>,
+  version: number,
+): void {
   if (!(version >= api.minVersion && version <= api.maxVersion)) {
     throw unsupportedVersion(api.name, version, api.minVersion, api.maxVersion)
   }
@@ -45,7 +48,7 @@ export function encodeRequestFrame<Request, Response>(
   clientId: string | null,
   request: Request,
 ): void {
-  checkVersion(api as ApiDefinition<unknown, unknown>, version)
+  checkVersion(api, version)
   const sizeAt = w.reserve(4)
   const start = w.position
   writeRequestHeader(w, requestHeaderVersion(api, version), {
@@ -66,7 +69,7 @@ export function encodeResponseFrame<Request, Response>(
   correlationId: number,
   response: Response,
 ): void {
-  checkVersion(api as ApiDefinition<unknown, unknown>, version)
+  checkVersion(api, version)
   const sizeAt = w.reserve(4)
   const start = w.position
   writeResponseHeader(w, responseHeaderVersion(api, version), correlationId)
@@ -105,7 +108,7 @@ export function decodeResponseFrame<Request, Response>(
   api: ApiDefinition<Request, Response>,
   version: number,
 ): { correlationId: number; response: Response } {
-  checkVersion(api as ApiDefinition<unknown, unknown>, version)
+  checkVersion(api, version)
   const r = toReader(frame)
   const correlationId = readResponseHeader(r, responseHeaderVersion(api, version))
   const response = api.decodeResponse(r, version)

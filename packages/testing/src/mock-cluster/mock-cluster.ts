@@ -281,7 +281,11 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
             headers: r.headers,
             producerId: header.producerId,
             producerEpoch: header.producerEpoch,
-            sequence: header.baseSequence < 0 ? -1 : (header.baseSequence + r.offsetDelta) % 0x80000000,
+            // Some clients (platformatic) write base sequence 0 into non-idempotent batches (producer id -1).
+            sequence:
+              header.producerId < 0n || header.baseSequence < 0
+                ? -1
+                : (header.baseSequence + r.offsetDelta) % 0x80000000,
             compression: header.attributes & 0x07,
           })
         }

@@ -117,7 +117,10 @@ describe('ApiVersions against kafkajs', () => {
 describe('Metadata against kafkajs', () => {
   for (const version of range(0, 6)) {
     it(`encodes the same v${version} request body as kafkajs for named topics`, async () => {
-      const theirs = await theirBody('metadata', version, { topics: ['orders', 'päyments'], allowAutoTopicCreation: false })
+      const theirs = await theirBody('metadata', version, {
+        topics: ['orders', 'päyments'],
+        allowAutoTopicCreation: false,
+      })
       const ours = ourRequestBody(metadata, version, {
         topics: [{ name: 'orders' }, { name: 'päyments' }],
         allowAutoTopicCreation: false,
@@ -253,7 +256,13 @@ describe('Produce against kafkajs', () => {
           {
             name: 'orders',
             partitionResponses: [
-              { index: 0, errorCode: 0, baseOffset: 1234567890123n, logAppendTimeMs: 1_700_000_000_002n, logStartOffset: 7n },
+              {
+                index: 0,
+                errorCode: 0,
+                baseOffset: 1234567890123n,
+                logAppendTimeMs: 1_700_000_000_002n,
+                logStartOffset: 7n,
+              },
               { index: 3, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n },
             ],
           },
@@ -264,8 +273,9 @@ describe('Produce against kafkajs', () => {
       const partition = (p: number, base: string, appendTime: string, start: string) => ({
         partition: p,
         errorCode: 0,
-        baseOffset: base,
-        ...(version >= 2 ? { logAppendTime: appendTime } : {}),
+        // kafkajs names the base offset `offset` and the log append time `timestamp` before v3
+        ...(version >= 3 ? { baseOffset: base } : { offset: base }),
+        ...(version === 2 ? { timestamp: appendTime } : version >= 3 ? { logAppendTime: appendTime } : {}),
         ...(version >= 5 ? { logStartOffset: start } : {}),
       })
       expect(decoded).toEqual({
@@ -281,7 +291,10 @@ describe('Produce against kafkajs', () => {
   }
 
   it('encodes the same whole v7 request frame as kafkajs, header included', async () => {
-    const request = kafkajsRequest('produce', 7)({
+    const request = kafkajsRequest(
+      'produce',
+      7,
+    )({
       acks: 1,
       timeout: 1000,
       topicData: [{ topic: 't', partitions: [{ partition: 0, messages }] }],
@@ -311,7 +324,13 @@ describe('Fetch against kafkajs', () => {
           {
             topic: 'orders',
             partitions: [
-              { partition: 0, currentLeaderEpoch: 6, fetchOffset: '1234567890123', logStartOffset: '-1', maxBytes: 1_048_576 },
+              {
+                partition: 0,
+                currentLeaderEpoch: 6,
+                fetchOffset: '1234567890123',
+                logStartOffset: '-1',
+                maxBytes: 1_048_576,
+              },
               { partition: 2, currentLeaderEpoch: 6, fetchOffset: '0', logStartOffset: '-1', maxBytes: 1_048_576 },
             ],
           },
@@ -330,8 +349,20 @@ describe('Fetch against kafkajs', () => {
           {
             topic: 'orders',
             partitions: [
-              { partition: 0, currentLeaderEpoch: 6, fetchOffset: 1234567890123n, logStartOffset: -1n, partitionMaxBytes: 1_048_576 },
-              { partition: 2, currentLeaderEpoch: 6, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 1_048_576 },
+              {
+                partition: 0,
+                currentLeaderEpoch: 6,
+                fetchOffset: 1234567890123n,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1_048_576,
+              },
+              {
+                partition: 2,
+                currentLeaderEpoch: 6,
+                fetchOffset: 0n,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1_048_576,
+              },
             ],
           },
         ],
@@ -359,8 +390,8 @@ describe('Fetch against kafkajs', () => {
           : MessageSet({
               messageVersion: version >= 2 ? 1 : 0,
               entries: [
-                { key: 'k1', value: 'v1', offset: '10', timestamp: 1_700_000_000_000 },
-                { key: 'k2', value: 'v2', offset: '11', timestamp: 1_700_000_000_000 },
+                { key: 'k1', value: 'v1', timestamp: 1_700_000_000_000 },
+                { key: 'k2', value: 'v2', timestamp: 1_700_000_000_000 },
               ],
             }).buffer
       const response: FetchResponse = {
@@ -401,9 +432,11 @@ describe('Fetch against kafkajs', () => {
         ...(version >= 11 ? { preferredReadReplica: -1 } : {}),
       })
       const messages = partition.messages as { key: Buffer; value: Buffer; offset: string }[]
+      // kafkajs's message set encoder numbers messages from 0; its record batches keep the base offset
+      const first = version >= 4 ? 10 : 0
       expect(messages.map((m) => [m.key.toString(), m.value.toString(), m.offset])).toEqual([
-        ['k1', 'v1', '10'],
-        ['k2', 'v2', '11'],
+        ['k1', 'v1', String(first)],
+        ['k2', 'v2', String(first + 1)],
       ])
       expect(decoded).toMatchObject({
         ...throttle(version, 1, 8, 3),

@@ -1,0 +1,215 @@
+import { BrokerNotAvailableError } from '../errors/broker-not-available-error.js'
+import { ConnectionError } from '../errors/connection-error.js'
+import type { ApiDefinition } from '../protocol/apis/api-definition.js'
+import { apiVersions } from '../protocol/apis/api-versions/api-versions.js'
+import { ErrorCodes } from '../protocol/error-codes.js'
+import { Connection } from './connection.js'
+
+/** A broker address. */
+export interface BrokerAddress {
+  host: string
+  port: number
+}
+
+/** Options of a broker pool. */
+export interface BrokerPoolOptions {
+  clientId: string
+  bootstrap: readonly BrokerAddress[]
+  connectTimeoutMs: number
+  requestTimeoutMs: number
+  /** Reported to brokers in ApiVersions v3+. */
+  softwareName?: string
+  softwareVersion?: string
+}
+
+/** A connection with the API versions its broker supports. */
+export class BrokerConnection {
+  readonly connection: Connection
+  private readonly versions: ReadonlyMap<number, { min: number; max: number }>
+
+  constructor(connection: Connection, versions: ReadonlyMap<number, { min: number; max: number }>) {
+    this.connection = connection
+    this.versions = versions
+  }
+
+  /** The highest version of `api` both sides support, or -1 if none. */
+  version(api: ApiDefinition<unknown, unknown>): number {
+    const range = this.versions.get(api.apiKey)
+    if (range === undefined) return -1
+    const max = Math.min(range.max, api.maxVersion)
+    return max >= Math.max(range.min, api.minVersion) ? max : -1
+  }
+
+  /** Sends a request at the highest shared version. */
+  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req): Promise<Res> {
+    const version = this.version(api as ApiDefinition<unknown, unknown>)
+    if (version < 0) {
+      return Promise.reject(
+        new ConnectionError(`broker ${this.connection.address} does not support ${api.name}`, { retriable: false }),
+      )
+    }
+    return this.connection.send(api, version, request)
+  }
+}
+
+interface PoolEntry {
+  attempt: Promise<BrokerConnection>
+  /** Set once the attempt succeeded. */
+  ready?: BrokerConnection
+}
+
+/**
+ * Connections to brokers by node id, plus the bootstrap addresses. Each connection negotiates
+ * API versions once; a failed connection is replaced on the next request. Concurrent callers for
+ * the same broker share one connection attempt.
+ */
+export class BrokerPool {
+  private readonly options: BrokerPoolOptions
+  private readonly entries = new Map<number, PoolEntry>()
+  private readonly addresses = new Map<number, BrokerAddress>()
+  private readonly all = new Set<Connection>()
+  private bootstrapAttempt: Promise<BrokerConnection> | undefined
+  private nextCandidate = 0
+  private closed = false
+
+  constructor(options: BrokerPoolOptions) {
+    this.options = options
+  }
+
+  /** Updates the known broker addresses (from metadata). */
+  setBrokers(brokers: Iterable<{ nodeId: number; host: string; port: number }>): void {
+    for (const b of brokers) {
+      const known = this.addresses.get(b.nodeId)
+      if (known !== undefined && (known.host !== b.host || known.port !== b.port)) this.entries.delete(b.nodeId)
+      this.addresses.set(b.nodeId, { host: b.host, port: b.port })
+    }
+  }
+
+  /** The open connection to a node if there is one right now, without waiting. */
+  readyConnection(nodeId: number): BrokerConnection | undefined {
+    const ready = this.entries.get(nodeId)?.ready
+    return ready?.connection.open ? ready : undefined
+  }
+
+  /** A connection to a node, opening one if needed. */
+  get(nodeId: number): Promise<BrokerConnection> {
+    if (this.closed) return Promise.reject(closedError())
+    const entry = this.entries.get(nodeId)
+    if (entry !== undefined && (entry.ready === undefined || entry.ready.connection.open)) return entry.attempt
+    const address = this.addresses.get(nodeId)
+    if (address === undefined) return Promise.reject(new ConnectionError(`broker ${nodeId} is not in the metadata`))
+    const fresh: PoolEntry = { attempt: this.open(address) }
+    fresh.attempt.then(
+      (connection) => {
+        fresh.ready = connection
+      },
+      () => {
+        if (this.entries.get(nodeId) === fresh) this.entries.delete(nodeId)
+      },
+    )
+    this.entries.set(nodeId, fresh)
+    return fresh.attempt
+  }
+
+  /**
+   * A connection to any broker, for metadata: an open one if there is one, else the known brokers
+   * and the bootstrap addresses in turn. Rejects with BrokerNotAvailableError naming every address
+   * tried.
+   */
+  async any(): Promise<BrokerConnection> {
+    for (const entry of this.entries.values()) if (entry.ready?.connection.open) return entry.ready
+    const current = this.bootstrapAttempt
+    if (current !== undefined) {
+      const c = await current.catch(() => undefined)
+      if (c?.connection.open) return c
+    }
+    const attempt = this.connectAny()
+    this.bootstrapAttempt = attempt
+    return attempt
+  }
+
+  private async connectAny(): Promise<BrokerConnection> {
+    const candidates: BrokerAddress[] = [...this.addresses.values(), ...this.options.bootstrap]
+    const tried: string[] = []
+    let lastError: unknown
+    for (let i = 0; i < candidates.length; i++) {
+      const address = candidates[(this.nextCandidate + i) % candidates.length] as BrokerAddress
+      const name = `${address.host}:${address.port}`
+      if (tried.includes(name)) continue
+      tried.push(name)
+      try {
+        const c = await this.open(address)
+        this.nextCandidate = (this.nextCandidate + i + 1) % candidates.length
+        return c
+      } catch (error) {
+        if (this.closed) throw error
+        lastError = error
+      }
+    }
+    this.nextCandidate = (this.nextCandidate + 1) % Math.max(1, candidates.length)
+    throw new BrokerNotAvailableError(tried, lastError)
+  }
+
+  private async open(address: BrokerAddress): Promise<BrokerConnection> {
+    if (this.closed) throw closedError()
+    const connection = await Connection.connect({
+      host: address.host,
+      port: address.port,
+      clientId: this.options.clientId,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+    })
+    this.all.add(connection)
+    connection.onClose(() => this.all.delete(connection))
+    try {
+      const versions = await negotiate(connection, this.options)
+      if (this.closed) throw closedError()
+      return new BrokerConnection(connection, versions)
+    } catch (error) {
+      await connection.close()
+      throw error
+    }
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    this.closed = true
+    const connections = [...this.all]
+    this.all.clear()
+    this.entries.clear()
+    await Promise.all(connections.map((c) => c.close()))
+  }
+}
+
+function closedError(): ConnectionError {
+  return new ConnectionError('the producer is closed', { retriable: false })
+}
+
+/**
+ * ApiVersions handshake: ask with the newest version we know; a broker that does not know it
+ * answers v0 with UNSUPPORTED_VERSION and its own range, and we ask again within that range.
+ */
+async function negotiate(
+  connection: Connection,
+  options: BrokerPoolOptions,
+): Promise<Map<number, { min: number; max: number }>> {
+  const request = {
+    clientSoftwareName: options.softwareName ?? 'tributary',
+    clientSoftwareVersion: options.softwareVersion ?? '0.1.0',
+  }
+  let version = apiVersions.maxVersion
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const response = await connection.send(apiVersions, version, request)
+    if (response.errorCode === ErrorCodes.UNSUPPORTED_VERSION) {
+      const theirs = response.apiKeys.find((k) => k.apiKey === apiVersions.apiKey)
+      if (theirs === undefined || attempt > 0) break
+      version = Math.min(theirs.maxVersion, apiVersions.maxVersion)
+      continue
+    }
+    if (response.errorCode !== ErrorCodes.NONE) break
+    return new Map(response.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
+  }
+  throw new ConnectionError(`broker ${connection.address} did not complete the ApiVersions handshake`, {
+    retriable: false,
+  })
+}

@@ -1,0 +1,125 @@
+import type { Codec } from '../compression/codec.js'
+
+/** What a serializer is told about the value it serializes. */
+export interface SerializerContext {
+  /** The topic the record goes to. */
+  readonly topic: string
+  /** Which part of the record is being serialized. */
+  readonly part: 'key' | 'value' | 'headerKey' | 'headerValue'
+}
+
+/**
+ * Turns a value into bytes (or null). May return a promise; a synchronous serializer costs no
+ * promise per record.
+ */
+export type Serializer<T> = (value: T, context: SerializerContext) => Buffer | null | Promise<Buffer | null>
+
+/** What a partitioner is given to choose a partition. */
+export interface PartitionerInput {
+  readonly topic: string
+  /** The serialized key, or null. */
+  readonly key: Buffer | null
+  /** The serialized value, or null. */
+  readonly value: Buffer | null
+  /** Number of partitions of the topic. */
+  readonly partitionCount: number
+}
+
+/**
+ * Chooses the partition of a record that names none. A stateful (sticky) partitioner may be told
+ * when the batch of a partition it chose was closed, to move on.
+ */
+export interface Partitioner {
+  partition(input: PartitionerInput): number
+  /** Called when the open batch of `partition` of `topic` is closed (full or sent). */
+  onBatchClosed?(topic: string, partition: number): void
+}
+
+/** Record headers: an object, a Map, or an array of pairs (duplicates and order kept). */
+export type RecordHeaders<HeaderKey, HeaderValue> =
+  | (HeaderKey extends string ? { readonly [key: string]: HeaderValue } : never)
+  | ReadonlyMap<HeaderKey, HeaderValue>
+  | ReadonlyArray<readonly [HeaderKey, HeaderValue]>
+
+/** One record to send. */
+export interface ProducerRecord<Key, Value, HeaderKey = string, HeaderValue = Buffer | string | null> {
+  topic: string
+  key?: Key | undefined
+  value: Value
+  headers?: RecordHeaders<HeaderKey, HeaderValue> | undefined
+  /** An explicit partition; wins over the partitioner. */
+  partition?: number | undefined
+  /** Create time in milliseconds since the epoch; default now. */
+  timestamp?: number | bigint | Date | undefined
+}
+
+/** Where a record landed. */
+export interface RecordMetadata {
+  topic: string
+  partition: number
+  /** Offset of the record, or -1n with acks=0. */
+  offset: bigint
+  /** The record's timestamp (create time, or the broker's log append time). */
+  timestamp: bigint
+}
+
+/** One entry of `sendBatch`'s result, in the order of the records given. */
+export type SendResult = { ok: true; meta: RecordMetadata } | { ok: false; error: Error }
+
+/** Callback form of `send`. */
+export type SendCallback = (error: Error | null, meta?: RecordMetadata) => void
+
+/** Options of a single `send` or `sendBatch` call. */
+export interface SendOptions {
+  /** Overrides `deliveryTimeoutMs` for these records. */
+  timeoutMs?: number
+}
+
+/** The serializers of a producer; each is optional. */
+export interface Serializers<Key, Value, HeaderKey, HeaderValue> {
+  key?: Serializer<Key>
+  value?: Serializer<Value>
+  headerKey?: Serializer<HeaderKey>
+  headerValue?: Serializer<HeaderValue>
+}
+
+/** A log sink; every method is optional. */
+export interface Logger {
+  debug?(message: string, extra?: Record<string, unknown>): void
+  info?(message: string, extra?: Record<string, unknown>): void
+  warn?(message: string, extra?: Record<string, unknown>): void
+  error?(message: string, extra?: Record<string, unknown>): void
+}
+
+/** Acknowledgements the producer waits for: 'all' (= -1), 1 (the leader) or 0 (none). */
+export type Acks = 'all' | -1 | 0 | 1
+
+/** Producer options; see the package README for what each does and its default. */
+export interface ProducerOptions<
+  Key = Buffer | string | null,
+  Value = Buffer | string | null,
+  HeaderKey = string,
+  HeaderValue = Buffer | string | null,
+> {
+  clientId?: string
+  /** `host:port` list, as an array or a comma-separated string. */
+  bootstrapBrokers: string | readonly string[]
+  serializers?: Serializers<Key, Value, HeaderKey, HeaderValue>
+  acks?: Acks
+  idempotent?: boolean
+  compression?: 'none' | 'gzip' | Codec
+  lingerMs?: number
+  batchBytes?: number
+  bufferBytes?: number
+  maxBlockMs?: number
+  maxInFlight?: number
+  requestTimeoutMs?: number
+  deliveryTimeoutMs?: number
+  retryBackoffMs?: number
+  retryBackoffMaxMs?: number
+  metadataMaxAgeMs?: number
+  maxRequestBytes?: number
+  connectTimeoutMs?: number
+  partitioner?: Partitioner
+  logger?: Logger
+}
