@@ -37,6 +37,8 @@ export class ClusterMetadata {
   private inflight: Promise<void> | undefined
   private refreshedAt = 0
   private stale = false
+  /** Counts successful refreshes, so a caller can wait for metadata newer than what it saw. */
+  version = 0
 
   constructor(pool: BrokerPool, options: MetadataOptions) {
     this.pool = pool
@@ -63,15 +65,19 @@ export class ClusterMetadata {
     return this.stale || Date.now() - this.refreshedAt >= this.options.metadataMaxAgeMs
   }
 
-  /** Refreshes if due and not already under way (errors are swallowed: callers retry). */
-  maybeRefresh(): void {
+  /**
+   * Starts a refresh if one is due and none is under way; resolves when it ends, successful or
+   * not (callers retry), or returns undefined when nothing was started.
+   */
+  maybeRefresh(): Promise<void> | undefined {
     if (
       this.inflight === undefined &&
       this.needsRefresh &&
       Date.now() - this.refreshedAt >= this.options.retryBackoffMs
     ) {
-      this.refresh().catch(() => {})
+      return this.refresh().catch(() => {})
     }
+    return undefined
   }
 
   /** Fetches metadata for every topic of interest (and `topic`, which becomes one). */
@@ -125,6 +131,7 @@ export class ClusterMetadata {
         this.topics.set(t.name, { name: t.name, partitions })
       }
       this.refreshedAt = Date.now()
+      this.version++
     } catch (error) {
       this.stale = true
       this.refreshedAt = Date.now()

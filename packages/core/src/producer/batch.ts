@@ -49,6 +49,8 @@ export class ProducerBatch {
   sent = false
   /** No more records go in (full, or taken for sending). */
   closed = false
+  /** The batch waits for metadata at least this new (after a leadership error or a lost connection). */
+  metadataVersion = 0
 
   constructor(topic: string, partition: number, now: number, deadline: number, writer: Writer) {
     this.topic = topic

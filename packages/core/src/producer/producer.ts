@@ -345,28 +345,34 @@ export class Producer<
       target.settle(index, new ConfigError('record.topic', 'a non-empty string', { received: topic }), null)
       return
     }
-    const timeoutMs = options?.timeoutMs ?? this.options.deliveryTimeoutMs
-    const pending: Pending = {
-      topic,
-      record: r,
-      target,
-      index,
-      deadline: Date.now() + timeoutMs,
-      key: null,
-      value: null,
-      headers: undefined,
-    }
+    const deadline = Date.now() + (options?.timeoutMs ?? this.options.deliveryTimeoutMs)
+    let key: MaybePromise<Buffer | null>
+    let value: MaybePromise<Buffer | null>
+    let headers: MaybePromise<RecordHeader[] | undefined>
     try {
-      pending.key =
-        r.key === undefined || r.key === null ? null : this.serialize(this.serializeKey, r.key, topic, 'key')
-      pending.value = this.serialize(this.serializeValue, r.value, topic, 'value')
-      pending.headers = r.headers === undefined ? undefined : this.serializeHeaders(r.headers, topic)
+      key = r.key === undefined || r.key === null ? null : this.serialize(this.serializeKey, r.key, topic, 'key')
+      value = this.serialize(this.serializeValue, r.value, topic, 'value')
+      headers = r.headers === undefined ? undefined : this.serializeHeaders(r.headers, topic)
     } catch (error) {
       target.settle(index, error as Error, null)
       return
     }
-    if (this.blocked.length === 0 && this.tryAppend(pending)) return
-    this.blocked.push(pending)
+    // The synchronous path: nothing waiting ahead, everything serialized, metadata known, room.
+    if (
+      this.blocked.length === 0 &&
+      !(key instanceof Promise) &&
+      !(value instanceof Promise) &&
+      !(headers instanceof Promise)
+    ) {
+      const topicInfo = this.metadata.topic(topic)
+      if (
+        topicInfo !== undefined &&
+        this.append(r, topic, key, value, headers, topicInfo.partitions.length, target, index, deadline)
+      ) {
+        return
+      }
+    }
+    this.blocked.push({ topic, record: r, target, index, deadline, key, value, headers })
     if (!this.processingBlocked) void this.processBlocked()
   }
 
@@ -439,30 +445,25 @@ export class Producer<
     return bytes instanceof Promise ? bytes.then(toKey) : toKey(bytes)
   }
 
-  /** The synchronous path: everything serialized, metadata known, room in the buffer. */
-  private tryAppend(p: Pending): boolean {
-    if (p.key instanceof Promise || p.value instanceof Promise || p.headers instanceof Promise) return false
-    const topicInfo = this.metadata.topic(p.topic)
-    if (topicInfo === undefined) return false
-    return this.append(p, p.key, p.value, p.headers, topicInfo.partitions.length)
-  }
-
   /** Appends one record; returns false only when it must wait for buffer room and may. */
   private append(
-    p: Pending,
+    r: ProducerRecord<unknown, unknown, unknown, unknown>,
+    topic: string,
     key: Buffer | null,
     value: Buffer | null,
     headers: RecordHeader[] | undefined,
     partitionCount: number,
+    target: CompletionTarget,
+    index: number,
+    deadline: number,
   ): boolean {
-    const r = p.record
     let partition: number
     if (r.partition !== undefined && r.partition !== null) {
       partition = r.partition
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
-        p.target.settle(
-          p.index,
-          new ConfigError('record.partition', `an integer in [0, ${partitionCount}) for topic '${p.topic}'`, {
+        target.settle(
+          index,
+          new ConfigError('record.partition', `an integer in [0, ${partitionCount}) for topic '${topic}'`, {
             received: partition,
           }),
           null,
@@ -470,11 +471,11 @@ export class Producer<
         return true
       }
     } else {
-      partition = this.options.partitioner.partition({ topic: p.topic, key, value, partitionCount })
+      partition = this.options.partitioner.partition({ topic: topic, key, value, partitionCount })
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
-        p.target.settle(
-          p.index,
-          new ConfigError('partitioner', `a partition in [0, ${partitionCount}) for topic '${p.topic}'`, {
+        target.settle(
+          index,
+          new ConfigError('partitioner', `a partition in [0, ${partitionCount}) for topic '${topic}'`, {
             received: partition,
           }),
           null,
@@ -485,8 +486,8 @@ export class Producer<
     const now = Date.now()
     const timestamp = toTimestamp(r.timestamp, now)
     if (timestamp === undefined) {
-      p.target.settle(
-        p.index,
+      target.settle(
+        index,
         new ConfigError('record.timestamp', 'milliseconds since the epoch as a number, bigint or Date', {
           received: r.timestamp,
         }),
@@ -496,19 +497,19 @@ export class Producer<
     }
     const size = recordSize(0, 0, key, value, headers)
     if (size + RECORD_BATCH_HEADER_SIZE > this.options.maxRequestBytes || size > this.options.bufferBytes) {
-      p.target.settle(
-        p.index,
+      target.settle(
+        index,
         new RecordTooLargeError(
           size + RECORD_BATCH_HEADER_SIZE,
           Math.min(this.options.maxRequestBytes, this.options.bufferBytes),
-          { topic: p.topic, partition },
+          { topic: topic, partition },
         ),
         null,
       )
       return true
     }
     if (!this.accumulator.hasRoom(size)) return false
-    const q = this.accumulator.queue(p.topic, partition)
+    const q = this.accumulator.queue(topic, partition)
     const { batch, closedFull } = this.accumulator.append(
       q,
       size,
@@ -517,12 +518,12 @@ export class Producer<
       key,
       value,
       headers,
-      p.target,
-      p.index,
-      p.deadline,
+      target,
+      index,
+      deadline,
     )
     if (closedFull !== undefined) {
-      this.options.partitioner.onBatchClosed?.(p.topic, partition)
+      this.options.partitioner.onBatchClosed?.(topic, partition)
       this.sender.wakeup()
     } else if (batch.recordCount === 1) {
       this.sender.batchOpened(now)
@@ -545,7 +546,19 @@ export class Producer<
               Math.max(0, Math.min(this.options.maxBlockMs, p.deadline - Date.now())),
             ))
           const waitUntil = Date.now() + this.options.maxBlockMs
-          while (!this.append(p, key, value, headers, topicInfo.partitions.length)) {
+          while (
+            !this.append(
+              p.record,
+              p.topic,
+              key,
+              value,
+              headers,
+              topicInfo.partitions.length,
+              p.target,
+              p.index,
+              p.deadline,
+            )
+          ) {
             const remaining = waitUntil - Date.now()
             if (remaining <= 0) throw new BufferFullError(this.options.bufferBytes, this.options.maxBlockMs)
             this.sender.wakeup()

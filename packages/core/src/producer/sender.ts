@@ -148,7 +148,7 @@ export class Sender {
       this.initIdentity()
       return
     }
-    this.metadata.maybeRefresh()
+    this.metadata.maybeRefresh()?.then(() => this.wakeup())
     let nextWake = Number.POSITIVE_INFINITY
     const byNode = new Map<number, { connection: BrokerConnection; batches: ProducerBatch[]; bytes: number }>()
     const sealing: Array<Promise<void>> = []
@@ -160,6 +160,11 @@ export class Sender {
       if (this.bumpPending || this.fatal !== undefined) continue
       if (head.retryAt > now) {
         nextWake = Math.min(nextWake, head.retryAt)
+        continue
+      }
+      if (head.metadataVersion > this.metadata.version) {
+        this.metadata.requestUpdate()
+        nextWake = Math.min(nextWake, now + this.options.retryBackoffMs)
         continue
       }
       if (!this.isReady(head, now)) {
@@ -305,13 +310,19 @@ export class Sender {
   private onRequestError(batches: ProducerBatch[], error: unknown): void {
     this.metadata.requestUpdate()
     const err = error instanceof Error ? error : new Error(String(error))
-    for (const batch of batches) this.retryOrFail(batch, err, TributaryError.isInstance(err) ? err.retriable : false)
+    for (const batch of batches) {
+      batch.metadataVersion = this.metadata.version + 1
+      this.retryOrFail(batch, err, TributaryError.isInstance(err) ? err.retriable : false)
+    }
     this.wakeup()
   }
 
   private handleError(batch: ProducerBatch, code: number, error: KafkaProtocolError): void {
     const q = this.accumulator.queue(batch.topic, batch.partition)
-    if (REFRESH_METADATA.has(code)) this.metadata.requestUpdate()
+    if (REFRESH_METADATA.has(code)) {
+      this.metadata.requestUpdate()
+      batch.metadataVersion = this.metadata.version + 1
+    }
     if (this.options.idempotent) {
       if (code === ErrorCodes.UNKNOWN_PRODUCER_ID) {
         this.requestEpochBump(`broker lost producer state for ${batch.topic}-${batch.partition}`)
