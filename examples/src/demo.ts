@@ -67,10 +67,15 @@ try {
   }
   const split = [...keys.values()].filter((s) => s.size > 1).length
   const values = new Set(all.map((r) => JSON.parse(r.value?.toString() ?? '{}').id))
-  console.log(`  ${all.length} records, ${values.size} distinct orders (no duplicates), ${keys.size} keys, ${split} key(s) split across partitions`)
+  console.log(
+    `  ${all.length} records, ${values.size} distinct orders (no duplicates), ${keys.size} keys, ${split} key(s) split across partitions`,
+  )
 
   const requests = new Map<string, number>()
-  for (const r of cluster.requests()) requests.set(`${r.apiName} v${r.apiVersion}`, (requests.get(`${r.apiName} v${r.apiVersion}`) ?? 0) + 1)
+  for (const r of cluster.requests()) {
+    const name = `${r.apiName} v${r.apiVersion}`
+    requests.set(name, (requests.get(name) ?? 0) + 1)
+  }
   console.log(`\nrequests the cluster received: ${[...requests].map(([k, n]) => `${k} x${n}`).join(', ')}`)
   if (failed > 0 || values.size !== results.length + 1) process.exitCode = 1
 } finally {
