@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suites talk to the mock cluster with: kcat (librdkafka),
-# confluent-kafka for Python (librdkafka) and kafka-python. Idempotent: does nothing, not even
+# confluent-kafka for Python (librdkafka) and kafka-python, with the snappy, lz4 and zstandard
+# modules kafka-python needs for those codecs. Idempotent: does nothing, not even
 # `apt-get update`, when every package is already installed. Uses sudo only when not root.
 set -euo pipefail
 
-packages=(kcat python3-confluent-kafka python3-kafka)
+packages=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard)
 
 missing=()
 for pkg in "${packages[@]}"; do

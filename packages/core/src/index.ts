@@ -4,6 +4,7 @@
 export { type Codec, CompressionType } from './compression/codec.js'
 export { gzip } from './compression/gzip.js'
 export {
+  AuthenticationError,
   BrokerNotAvailableError,
   BufferFullError,
   ConfigError,
@@ -11,25 +12,32 @@ export {
   KafkaProtocolError,
   LeaderNotAvailableError,
   ProducerClosedError,
+  ProducerFencedError,
   ProtocolError,
   RecordTooLargeError,
   SerializationError,
   TimeoutError,
+  TransactionStateError,
   TributaryError,
   type TributaryErrorOptions,
 } from './errors/index.js'
 export { defaultPartitioner, murmur2, toPositive } from './partitioners/index.js'
 export { optionsFromProperties } from './producer/options.js'
-export { Producer } from './producer/producer.js'
+export { Producer, type Transaction } from './producer/producer.js'
+export type { ConsumerGroupMetadata, TransactionOffset } from './producer/transactions.js'
 export type {
   Acks,
   Logger,
+  OAuthBearerToken,
   Partitioner,
   PartitionerInput,
   ProducerOptions,
   ProducerRecord,
   RecordHeaders,
   RecordMetadata,
+  SaslOAuthBearerOptions,
+  SaslOptions,
+  SaslPasswordOptions,
   SendCallback,
   SendOptions,
   SendResult,

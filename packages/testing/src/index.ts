@@ -7,4 +7,16 @@ export {
   type MockRecord,
   type MockRequestLogEntry,
   type MockTopicConfig,
+  type RecordsOptions,
 } from './mock-cluster/mock-cluster.js'
+export type { MockSaslMechanism, MockSaslOptions, MockTlsOptions } from './mock-cluster/sasl/options.js'
+export {
+  type MockCompatibilityLevel,
+  type MockRegistryFailure,
+  type MockRegistryRequest,
+  type MockSchemaReference,
+  MockSchemaRegistry,
+  type MockSchemaRegistryOptions,
+  type MockSchemaType,
+  type MockStoredSchema,
+} from './schema-registry/mock-schema-registry.js'

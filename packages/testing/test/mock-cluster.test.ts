@@ -57,15 +57,17 @@ describe('MockCluster', () => {
     expect(response.clusterId).toBe('tributary-mock-cluster')
   })
 
-  it('advertises Produce from v3 and Fetch from v4, as a Kafka 4 broker does', async () => {
+  it('advertises Produce from v0 (KAFKA-18659) and Fetch from v4, as a Kafka 4 broker does', async () => {
     const c = await start()
     const conn = await connections.to(c)
     const response = await conn.send(apiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })
     const range = (key: number) => response.apiKeys.find((k) => k.apiKey === key)
-    expect(range(0)).toMatchObject({ minVersion: 3 })
+    expect(range(0)).toMatchObject({ minVersion: 0 })
     expect(range(0)?.maxVersion).toBeGreaterThanOrEqual(9)
     expect(range(1)).toMatchObject({ minVersion: 4 })
     expect(range(18)).toMatchObject({ minVersion: 0 })
+    // Advertised only: like Kafka 4, a Produce below v3 (message format v0/v1) closes the connection.
+    await expect(produceOne(conn, 't', 0, await batch(['old']), 2)).rejects.toThrow(/closed|failed/)
   })
 
   it('auto-creates topics named in metadata unless auto-creation is off', async () => {

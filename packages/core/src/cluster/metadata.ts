@@ -1,4 +1,5 @@
 import { TimeoutError } from '../errors/timeout-error.js'
+import { TributaryError } from '../errors/tributary-error.js'
 import type { BrokerPool } from '../network/broker-pool.js'
 import { metadata as metadataApi } from '../protocol/apis/metadata/metadata.js'
 import { ErrorCodes, errorInfo } from '../protocol/error-codes.js'
@@ -152,6 +153,8 @@ export class ClusterMetadata {
       try {
         await this.refresh(name)
       } catch (error) {
+        // Failed authentication, bad TLS and the like will not get better by waiting.
+        if (TributaryError.isInstance(error) && !error.retriable) throw error
         lastError = error
       }
       const found = this.topics.get(name)

@@ -1,9 +1,14 @@
+import type tls from 'node:tls'
+import { AuthenticationError } from '../errors/authentication-error.js'
 import { BrokerNotAvailableError } from '../errors/broker-not-available-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
 import type { ApiDefinition } from '../protocol/apis/api-definition.js'
 import { apiVersions } from '../protocol/apis/api-versions/api-versions.js'
 import { ErrorCodes } from '../protocol/error-codes.js'
 import { Connection } from './connection.js'
+import { createMechanism, type SaslOutcome, saslAuthenticateConnection } from './sasl/authenticate.js'
+import type { SaslMechanism } from './sasl/mechanism.js'
+import type { SaslOptions } from './sasl/types.js'
 
 /** A broker address. */
 export interface BrokerAddress {
@@ -20,6 +25,15 @@ export interface BrokerPoolOptions {
   /** Reported to brokers in ApiVersions v3+. */
   softwareName?: string
   softwareVersion?: string
+  /** TLS options for every connection (node:tls); plain TCP when absent. */
+  tls?: tls.ConnectionOptions | undefined
+  /** SASL authentication of every connection, after ApiVersions; none when absent. */
+  sasl?: SaslOptions | undefined
+  /**
+   * After an authentication failure, new connection attempts fail at once with the same
+   * AuthenticationError for this long instead of reconnecting. Default 1000 ms.
+   */
+  authFailureBackoffMs?: number | undefined
 }
 
 /** A connection with the API versions its broker supports. */
@@ -32,17 +46,17 @@ export class BrokerConnection {
     this.versions = versions
   }
 
-  /** The highest version of `api` both sides support, or -1 if none. */
-  version(api: ApiDefinition<unknown, unknown>): number {
+  /** The highest version of `api` both sides support (capped at `cap`), or -1 if none. */
+  version(api: ApiDefinition<unknown, unknown>, cap = Number.POSITIVE_INFINITY): number {
     const range = this.versions.get(api.apiKey)
     if (range === undefined) return -1
-    const max = Math.min(range.max, api.maxVersion)
+    const max = Math.min(range.max, api.maxVersion, cap)
     return max >= Math.max(range.min, api.minVersion) ? max : -1
   }
 
-  /** Sends a request at the highest shared version. */
-  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req): Promise<Res> {
-    const version = this.version(api as ApiDefinition<unknown, unknown>)
+  /** Sends a request at the highest shared version (at most `cap`, for APIs whose newer versions are not for clients). */
+  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req, cap?: number): Promise<Res> {
+    const version = this.version(api as ApiDefinition<unknown, unknown>, cap)
     if (version < 0) {
       return Promise.reject(
         new ConnectionError(`broker ${this.connection.address} does not support ${api.name}`, { retriable: false }),
@@ -71,9 +85,15 @@ export class BrokerPool {
   private bootstrapAttempt: Promise<BrokerConnection> | undefined
   private nextCandidate = 0
   private closed = false
+  private readonly mechanism: SaslMechanism | undefined
+  /** The pending re-authentication of each SASL connection that has one. */
+  private readonly reauthTimers = new WeakMap<BrokerConnection, NodeJS.Timeout>()
+  /** The last authentication failure, replayed to new attempts until `until`. */
+  private authFailure: { error: AuthenticationError; until: number } | undefined
 
   constructor(options: BrokerPoolOptions) {
     this.options = options
+    this.mechanism = options.sasl === undefined ? undefined : createMechanism(options.sasl)
   }
 
   /** Updates the known broker addresses (from metadata). */
@@ -142,7 +162,9 @@ export class BrokerPool {
         this.nextCandidate = (this.nextCandidate + i + 1) % candidates.length
         return c
       } catch (error) {
-        if (this.closed) throw error
+        // Credentials (and the trusted CA) are the same for every broker: trying the next one
+        // would only repeat the failure.
+        if (this.closed || AuthenticationError.isInstance(error)) throw error
         lastError = error
       }
     }
@@ -150,25 +172,96 @@ export class BrokerPool {
     throw new BrokerNotAvailableError(tried, lastError)
   }
 
+  /** TCP (or TLS), then ApiVersions, then SASL when configured. */
   private async open(address: BrokerAddress): Promise<BrokerConnection> {
     if (this.closed) throw closedError()
-    const connection = await Connection.connect({
-      host: address.host,
-      port: address.port,
-      clientId: this.options.clientId,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-      requestTimeoutMs: this.options.requestTimeoutMs,
-    })
+    const failure = this.authFailure
+    if (failure !== undefined && Date.now() < failure.until) throw failure.error
+    let connection: Connection
+    try {
+      connection = await Connection.connect({
+        host: address.host,
+        port: address.port,
+        clientId: this.options.clientId,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        tls: this.options.tls,
+      })
+    } catch (error) {
+      this.noteFailure(error)
+      throw error
+    }
     this.all.add(connection)
     connection.onClose(() => this.all.delete(connection))
     try {
       const versions = await negotiate(connection, this.options)
       if (this.closed) throw closedError()
-      return new BrokerConnection(connection, versions)
+      const broker = new BrokerConnection(connection, versions)
+      if (this.mechanism !== undefined) {
+        const outcome = await saslAuthenticateConnection(
+          (api, version, request) => connection.send(api, version, request),
+          (api) => broker.version(api),
+          this.mechanism,
+          connection.address,
+        )
+        if (this.closed) throw closedError()
+        this.scheduleReauthentication(broker, outcome)
+      }
+      this.authFailure = undefined
+      return broker
     } catch (error) {
+      this.noteFailure(error)
       await connection.close()
       throw error
     }
+  }
+
+  private noteFailure(error: unknown): void {
+    if (!AuthenticationError.isInstance(error)) return
+    this.authFailure = { error, until: Date.now() + (this.options.authFailureBackoffMs ?? 1000) }
+  }
+
+  /**
+   * Re-authenticates on the same connection (KIP-368) before the session the broker granted, or
+   * the OAuth token, expires: at a random point between 85% and 95% of the lifetime, as the Java
+   * client does, so that connections opened together do not re-authenticate together.
+   */
+  private scheduleReauthentication(broker: BrokerConnection, outcome: SaslOutcome): void {
+    if (!outcome.canReauthenticate) return // a broker before KIP-368 neither expires sessions nor re-authenticates
+    const now = Date.now()
+    let lifetime = outcome.sessionLifetimeMs > 0 ? outcome.sessionLifetimeMs : Number.POSITIVE_INFINITY
+    if (outcome.credentialsExpireAt !== undefined) lifetime = Math.min(lifetime, outcome.credentialsExpireAt - now)
+    if (lifetime === Number.POSITIVE_INFINITY) return
+    // At least 100 ms apart, so that a provider of nearly expired tokens cannot cause a busy loop.
+    const delay = Math.max(100, lifetime * (0.85 + Math.random() * 0.1))
+    const first = !this.reauthTimers.has(broker)
+    const timer = setTimeout(() => void this.reauthenticate(broker), delay)
+    timer.unref()
+    this.reauthTimers.set(broker, timer)
+    if (first) broker.connection.onClose(() => clearTimeout(this.reauthTimers.get(broker)))
+  }
+
+  private async reauthenticate(broker: BrokerConnection): Promise<void> {
+    const connection = broker.connection
+    const mechanism = this.mechanism
+    if (!connection.open || this.closed || mechanism === undefined) return
+    // Requests sent meanwhile wait; on failure they are rejected with the failure, so records
+    // waiting for this broker fail with the AuthenticationError (or are retried on a
+    // ConnectionError) instead of reaching a broker that would close the connection.
+    await connection.exclusive(async (send) => {
+      try {
+        const outcome = await saslAuthenticateConnection(
+          send,
+          (api) => broker.version(api),
+          mechanism,
+          connection.address,
+        )
+        this.scheduleReauthentication(broker, outcome)
+      } catch (error) {
+        this.noteFailure(error)
+        connection.abort(error instanceof Error ? error : new Error(String(error)))
+      }
+    })
   }
 
   /** Closes every connection. */

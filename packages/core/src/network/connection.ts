@@ -1,4 +1,6 @@
 import net from 'node:net'
+import tls from 'node:tls'
+import { AuthenticationError } from '../errors/authentication-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
 import { ProtocolError } from '../errors/protocol-error.js'
 import type { ApiDefinition } from '../protocol/apis/api-definition.js'
@@ -18,7 +20,16 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number
   /** Largest response frame accepted. Default 100 MiB. */
   maxFrameBytes?: number
+  /**
+   * Connect with TLS (node:tls) using these options (`ca`, `cert`, `key`, `servername`,
+   * `rejectUnauthorized`, ...); plain TCP when absent. The server certificate is verified against
+   * `host` (or `servername`) unless `checkServerIdentity` says otherwise.
+   */
+  tls?: tls.ConnectionOptions | undefined
 }
+
+/** Sends one request on a connection and resolves with the decoded response body. */
+export type SendFunction = <Req, Res>(api: ApiDefinition<Req, Res>, version: number, request: Req) => Promise<Res>
 
 interface Pending {
   api: ApiDefinition<unknown, unknown>
@@ -45,6 +56,8 @@ export class Connection {
   private closedError: Error | undefined
   private timer: NodeJS.Timeout | undefined
   private readonly closeListeners: Array<(error: Error) => void> = []
+  /** Requests held back while an exclusive exchange (SASL re-authentication) runs; undefined otherwise. */
+  private held: Array<() => void> | undefined
 
   private constructor(socket: net.Socket, options: ConnectionOptions) {
     this.socket = socket
@@ -67,11 +80,18 @@ export class Connection {
     )
   }
 
-  /** Opens a connection; rejects with a ConnectionError when the broker cannot be reached. */
+  /**
+   * Opens a connection (and completes the TLS handshake when `tls` is set); rejects with a
+   * ConnectionError when the broker cannot be reached, or with an AuthenticationError (mechanism
+   * `TLS`) when the TLS handshake fails, e.g. on an untrusted or mismatched certificate.
+   */
   static connect(options: ConnectionOptions): Promise<Connection> {
     const timeoutMs = options.connectTimeoutMs ?? 10_000
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: options.host, port: options.port, noDelay: true })
+      const socket =
+        options.tls === undefined
+          ? net.connect({ host: options.host, port: options.port, noDelay: true })
+          : tls.connect({ ...options.tls, host: options.host, port: options.port })
       const timer = setTimeout(() => {
         socket.destroy()
         reject(
@@ -82,16 +102,13 @@ export class Connection {
       }, timeoutMs)
       socket.once('error', (error) => {
         clearTimeout(timer)
-        reject(
-          new ConnectionError(`cannot connect to ${options.host}:${options.port}: ${error.message}`, {
-            cause: error,
-            retriable: true,
-          }),
-        )
+        socket.destroy()
+        reject(connectError(error, options))
       })
-      socket.once('connect', () => {
+      socket.once(options.tls === undefined ? 'connect' : 'secureConnect', () => {
         clearTimeout(timer)
         socket.removeAllListeners('error')
+        socket.setNoDelay(true)
         resolve(new Connection(socket, options))
       })
     })
@@ -107,32 +124,70 @@ export class Connection {
     return this.closedError === undefined
   }
 
-  /** Requests sent that have not been answered yet. */
+  /** Requests sent that have not been answered yet, and requests held back by an exclusive exchange. */
   get inFlight(): number {
-    return this.pending.size
+    return this.pending.size + (this.held?.length ?? 0)
   }
 
   /** Sends a request and resolves with the decoded response body. */
   send<Req, Res>(api: ApiDefinition<Req, Res>, version: number, request: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
-      const correlationId = this.write(api, version, request, reject)
-      if (correlationId === undefined) return
-      this.pending.set(correlationId, {
-        api: api as ApiDefinition<unknown, unknown>,
-        version,
-        resolve: resolve as (response: unknown) => void,
-        reject,
-        deadline: Date.now() + this.requestTimeoutMs,
-      })
-      this.armTimer()
+      if (this.held !== undefined) this.held.push(() => this.dispatch(api, version, request, resolve, reject))
+      else this.dispatch(api, version, request, resolve, reject)
     })
   }
 
   /** Sends a request the broker will not answer (Produce with acks=0). */
   sendWithoutResponse<Req>(api: ApiDefinition<Req, unknown>, version: number, request: Req): void {
+    if (this.held !== undefined) {
+      // Written when the exclusive exchange ends; if the connection fails first it is lost, as a
+      // request without a response on a failed connection always is.
+      this.held.push(() => this.write(api, version, request, () => {}))
+      return
+    }
     this.write(api, version, request, (error) => {
       throw error
     })
+  }
+
+  /**
+   * Runs an exchange that must not be interleaved with other requests (SASL re-authentication,
+   * KIP-368): requests sent meanwhile are held back and written, in order, once `exchange`
+   * settles. Requests already in flight go first, as the broker answers in order.
+   */
+  async exclusive<T>(exchange: (send: SendFunction) => Promise<T>): Promise<T> {
+    if (this.held !== undefined) throw new Error('an exclusive exchange is already running on this connection')
+    this.held = []
+    const send: SendFunction = (api, version, request) =>
+      new Promise((resolve, reject) => this.dispatch(api, version, request, resolve, reject))
+    try {
+      return await exchange(send)
+    } finally {
+      const held = this.held
+      this.held = undefined
+      this.socket.cork()
+      for (const write of held) write()
+      this.socket.uncork()
+    }
+  }
+
+  private dispatch<Req, Res>(
+    api: ApiDefinition<Req, Res>,
+    version: number,
+    request: Req,
+    resolve: (response: Res) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const correlationId = this.write(api, version, request, reject)
+    if (correlationId === undefined) return
+    this.pending.set(correlationId, {
+      api: api as ApiDefinition<unknown, unknown>,
+      version,
+      resolve: resolve as (response: unknown) => void,
+      reject,
+      deadline: Date.now() + this.requestTimeoutMs,
+    })
+    this.armTimer()
   }
 
   private write<Req>(
@@ -221,6 +276,12 @@ export class Connection {
     for (const p of pending) p.reject(error)
   }
 
+  /** Fails the connection with `error` (rejecting every waiting request with it) and drops it. */
+  abort(error: Error): void {
+    this.fail(error)
+    this.socket.destroy()
+  }
+
   /** Closes the connection; requests still waiting are rejected. */
   close(): Promise<void> {
     if (this.socket.destroyed) return Promise.resolve()
@@ -231,6 +292,26 @@ export class Connection {
       setTimeout(() => this.socket.destroy(), 1000).unref()
     })
   }
+}
+
+/** Certificate and TLS protocol failures are authentication failures (as Java's SslAuthenticationException). */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|INVALID_CA|^ERR_SSL_|^ERR_TLS_/
+
+function connectError(error: Error, options: ConnectionOptions): Error {
+  const code = (error as NodeJS.ErrnoException).code
+  if (options.tls !== undefined && code !== undefined && TLS_FAILURE.test(code)) {
+    const notTls = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ' (is this a TLS listener?)' : ''
+    return new AuthenticationError({
+      mechanism: 'TLS',
+      broker: `${options.host}:${options.port}`,
+      reason: `${error.message} (${code})${notTls}`,
+      cause: error,
+    })
+  }
+  return new ConnectionError(`cannot connect to ${options.host}:${options.port}: ${error.message}`, {
+    cause: error,
+    retriable: true,
+  })
 }
 
 function isViewOf(chunk: Buffer, owner: Buffer): boolean {

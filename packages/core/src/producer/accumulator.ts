@@ -110,19 +110,25 @@ export class RecordAccumulator {
     target: CompletionTarget,
     index: number,
     deadline: number,
+    timeoutMs: number,
   ): { batch: ProducerBatch; closedFull: ProducerBatch | undefined } {
     let batch = q.open
     let closedFull: ProducerBatch | undefined
+    // A batch shares one delivery timeout, so a record with another timeout starts a new batch.
+    if (batch !== undefined && batch.recordCount > 0 && batch.timeoutMs !== timeoutMs) {
+      batch.closed = true
+      batch = undefined
+    }
     if (batch !== undefined && batch.recordCount > 0 && batch.sizeBytes + size > this.options.batchBytes) {
       batch.closed = true
       closedFull = batch
       batch = undefined
     }
     if (batch === undefined) {
-      batch = new ProducerBatch(q.topic, q.partition, now, deadline, this.takeWriter())
+      batch = new ProducerBatch(q.topic, q.partition, now, deadline, timeoutMs, this.takeWriter())
       q.batches.push(batch)
     }
-    batch.append(timestamp, key, value, headers, target, index, deadline)
+    batch.append(timestamp, key, value, headers, target, index)
     batch.reservedBytes += size
     this.bufferedBytes += size
     if (batch.sizeBytes >= this.options.batchBytes) {

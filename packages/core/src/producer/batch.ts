@@ -31,8 +31,12 @@ export class ProducerBatch {
   recordCount = 0
   private baseTimestamp = 0
   private maxTimestamp = 0
-  /** Earliest delivery deadline of any record in the batch. */
-  deadline: number
+  /** When the batch's records time out: its creation plus their delivery timeout. */
+  readonly deadline: number
+  /** The delivery timeout its records share. */
+  readonly timeoutMs: number
+  /** Set once every record was settled; a late response for the batch is then ignored. */
+  done = false
   /** Bytes counted against the producer's buffer. */
   reservedBytes = 0
   readonly targets: CompletionTarget[] = []
@@ -52,11 +56,12 @@ export class ProducerBatch {
   /** The batch waits for metadata at least this new (after a leadership error or a lost connection). */
   metadataVersion = 0
 
-  constructor(topic: string, partition: number, now: number, deadline: number, writer: Writer) {
+  constructor(topic: string, partition: number, now: number, deadline: number, timeoutMs: number, writer: Writer) {
     this.topic = topic
     this.partition = partition
     this.createdAt = now
     this.deadline = deadline
+    this.timeoutMs = timeoutMs
     this.writer = writer
     this.start = reserveRecordBatchHeader(writer)
   }
@@ -74,7 +79,6 @@ export class ProducerBatch {
     headers: readonly RecordHeader[] | undefined,
     target: CompletionTarget,
     index: number,
-    deadline: number,
   ): number {
     if (this.recordCount === 0) {
       this.baseTimestamp = timestamp
@@ -94,7 +98,6 @@ export class ProducerBatch {
     this.targets.push(target)
     this.indexes.push(index)
     this.timestamps.push(timestamp)
-    if (deadline < this.deadline) this.deadline = deadline
     return size
   }
 
@@ -154,16 +157,24 @@ export class ProducerBatch {
 
   /** Settles every record: offsets from `baseOffset` (or -1), timestamps as given or log append time. */
   complete(baseOffset: bigint, logAppendTime: bigint): void {
-    const meta: RecordMetadata = { topic: this.topic, partition: this.partition, offset: -1n, timestamp: -1n }
+    if (this.done) return
+    this.done = true
+    const { topic, partition } = this
     for (let i = 0; i < this.recordCount; i++) {
-      const offset = baseOffset < 0n ? -1n : baseOffset + BigInt(i)
-      const timestamp = logAppendTime >= 0n ? logAppendTime : BigInt(this.timestamps[i] as number)
-      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, null, { ...meta, offset, timestamp })
+      const meta: RecordMetadata = {
+        topic,
+        partition,
+        offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
+        timestamp: logAppendTime >= 0n ? logAppendTime : BigInt(this.timestamps[i] as number),
+      }
+      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, null, meta)
     }
   }
 
   /** Fails every record with `error`. */
   fail(error: Error): void {
+    if (this.done) return
+    this.done = true
     for (let i = 0; i < this.recordCount; i++) {
       ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, error, null)
     }

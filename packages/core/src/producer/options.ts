@@ -1,6 +1,9 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import type { Codec } from '../compression/codec.js'
 import { gzip } from '../compression/gzip.js'
 import { ConfigError } from '../errors/config-error.js'
+import type { SaslOptions } from '../network/sasl/types.js'
+import { resolveSasl, resolveTls, SECURITY_PROPERTIES, securityFromProperties } from '../network/security-options.js'
 import { defaultPartitioner } from '../partitioners/default-partitioner.js'
 import { defaultSerializer } from '../serializers/default.js'
 import type { Acks, Logger, Partitioner, ProducerOptions, Serializer } from './types.js'
@@ -55,8 +58,15 @@ export interface ResolvedProducerOptions<Key = unknown, Value = unknown, HeaderK
   readonly metadataMaxAgeMs: number
   readonly maxRequestBytes: number
   readonly connectTimeoutMs: number
+  /** Set for a transactional producer (which is then idempotent too), else null. */
+  readonly transactionalId: string | null
+  readonly transactionTimeoutMs: number
   readonly partitioner: Partitioner
   readonly logger: ResolvedLogger
+  /** SASL for every connection, or undefined for none. */
+  readonly sasl: SaslOptions | undefined
+  /** node:tls options for every connection, or undefined for plain TCP. */
+  readonly tls: TlsConnectionOptions | undefined
 }
 
 /** The numeric options: their range, unit and default. */
@@ -80,6 +90,7 @@ const INTEGER_OPTIONS = {
   metadataMaxAgeMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 300_000 },
   maxRequestBytes: { min: 1, max: MAX_INT32, unit: 'bytes', defaultValue: 1_048_576 },
   connectTimeoutMs: { min: 1, max: MAX_INT32, unit: 'milliseconds', defaultValue: 10_000 },
+  transactionTimeoutMs: { min: 1, max: MAX_INT32, unit: 'milliseconds', defaultValue: 60_000 },
 } as const satisfies Record<string, IntegerSpec>
 
 type IntegerOption = keyof typeof INTEGER_OPTIONS
@@ -116,6 +127,8 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
   const acks = resolveAcks(options.acks)
   const compression = resolveCompression(options.compression)
   const partitioner = resolvePartitioner(options.partitioner)
+  const sasl = resolveSasl(options.sasl)
+  const tls = resolveTls(options.tls)
 
   const integer = (name: IntegerOption): number => {
     const value = options[name]
@@ -132,6 +145,20 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
   const metadataMaxAgeMs = integer('metadataMaxAgeMs')
   const maxRequestBytes = integer('maxRequestBytes')
   const connectTimeoutMs = integer('connectTimeoutMs')
+  const transactionTimeoutMs = integer('transactionTimeoutMs')
+  const transactionalId = resolveTransactionalId(options.transactionalId)
+  if (transactionalId !== null) {
+    if (options.idempotent === false) {
+      throw new ConfigError(['transactionalId', 'idempotent'], 'idempotent left out or true with a transactionalId', {
+        reason: 'a transactional producer is always idempotent, but idempotent is false',
+      })
+    }
+    if (acks !== -1) {
+      throw new ConfigError(['transactionalId', 'acks'], "acks 'all' with a transactionalId", {
+        reason: `a transactional producer needs acks 'all', got acks ${acks}`,
+      })
+    }
+  }
 
   let idempotent = true
   if (options.idempotent !== undefined) {
@@ -166,6 +193,8 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
       `Idempotence is disabled because maxInFlight is ${maxInFlight}; it needs at most ${MAX_IDEMPOTENT_IN_FLIGHT}.`,
     )
   }
+
+  if (transactionalId !== null) idempotent = true
 
   const lingerAndRequest = lingerMs + requestTimeoutMs
   const deliveryNames = ['deliveryTimeoutMs', 'lingerMs', 'requestTimeoutMs']
@@ -220,8 +249,12 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     metadataMaxAgeMs,
     maxRequestBytes,
     connectTimeoutMs,
+    transactionalId,
+    transactionTimeoutMs,
     partitioner,
     logger,
+    sasl,
+    tls,
   }
 }
 
@@ -232,6 +265,14 @@ function integerAllowed(spec: IntegerSpec): string {
 function checkInteger(name: string, value: unknown, spec: IntegerSpec): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
     throw new ConfigError(name, integerAllowed(spec), { received: value })
+  }
+  return value
+}
+
+function resolveTransactionalId(value: unknown): string | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ConfigError('transactionalId', 'a non-empty string', { received: value })
   }
   return value
 }
@@ -495,6 +536,8 @@ const PROPERTIES: ReadonlyMap<string, PropertyMapping> = new Map<string, Propert
   ['metadata.max.age.ms', integerMapping('metadataMaxAgeMs')],
   ['max.request.size', integerMapping('maxRequestBytes')],
   ['socket.connection.setup.timeout.ms', integerMapping('connectTimeoutMs')],
+  ['transactional.id', { option: 'transactionalId', parse: parseString }],
+  ['transaction.timeout.ms', integerMapping('transactionTimeoutMs')],
 ])
 
 /**
@@ -508,20 +551,25 @@ export function optionsFromProperties(properties: Record<string, PropertyValue>)
     throw new ConfigError('properties', 'an object of Kafka producer properties', { received: properties })
   }
   const names = Object.keys(properties)
-  const unknown = names.filter((name) => !PROPERTIES.has(name))
+  const unknown = names.filter((name) => !PROPERTIES.has(name) && !SECURITY_PROPERTIES.has(name))
   if (unknown.length > 0) {
     const described = unknown.map((name) => {
       const suggestion = closestProperty(name)
       return suggestion === undefined ? `'${name}'` : `'${name}' (did you mean '${suggestion}'?)`
     })
-    throw new ConfigError(unknown, `the supported producer properties: ${[...PROPERTIES.keys()].join(', ')}`, {
-      reason: `unknown producer propert${unknown.length === 1 ? 'y' : 'ies'} ${described.join(', ')}`,
-    })
+    throw new ConfigError(
+      unknown,
+      `the supported producer properties: ${[...PROPERTIES.keys(), ...SECURITY_PROPERTIES].join(', ')}`,
+      {
+        reason: `unknown producer propert${unknown.length === 1 ? 'y' : 'ies'} ${described.join(', ')}`,
+      },
+    )
   }
 
   const options: Record<string, unknown> = {}
   const setBy = new Map<string, string>()
   for (const name of names) {
+    if (SECURITY_PROPERTIES.has(name)) continue // below: several make one option
     const mapping = PROPERTIES.get(name) as PropertyMapping
     const raw = properties[name] as unknown
     if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
@@ -537,6 +585,7 @@ export function optionsFromProperties(properties: Record<string, PropertyValue>)
     setBy.set(mapping.option, name)
     options[mapping.option] = value
   }
+  Object.assign(options, securityFromProperties(properties))
   if (options.bootstrapBrokers === undefined) {
     throw new ConfigError('bootstrap.servers', 'a comma-separated list of host:port entries', {
       reason: 'it is required (or metadata.broker.list)',
@@ -553,7 +602,7 @@ function closestProperty(name: string): string | undefined {
     .replace(/[\s_-]+/g, '.')
   let best: string | undefined
   let bestDistance = Number.POSITIVE_INFINITY
-  for (const known of PROPERTIES.keys()) {
+  for (const known of [...PROPERTIES.keys(), ...SECURITY_PROPERTIES]) {
     const distance = editDistance(normalized, known)
     if (distance < bestDistance) {
       best = known

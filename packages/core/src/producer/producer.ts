@@ -4,6 +4,7 @@ import { ConfigError } from '../errors/config-error.js'
 import { ProducerClosedError } from '../errors/producer-closed-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
 import { SerializationError } from '../errors/serialization-error.js'
+import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { BrokerPool } from '../network/broker-pool.js'
 import { type RecordHeader, recordSize } from '../protocol/records/record.js'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/records/record-batch.js'
@@ -12,6 +13,7 @@ import type { CompletionTarget } from './batch.js'
 import { ProducerIdentity } from './idempotence.js'
 import { optionsFromProperties, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
 import { Sender } from './sender.js'
+import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
 import type {
   ProducerOptions,
   ProducerRecord,
@@ -32,6 +34,7 @@ interface Pending {
   target: CompletionTarget
   index: number
   deadline: number
+  timeoutMs: number
   key: MaybePromise<Buffer | null>
   value: MaybePromise<Buffer | null>
   headers: MaybePromise<RecordHeader[] | undefined>
@@ -137,6 +140,17 @@ class BatchTarget implements CompletionTarget {
 
 const EMPTY_HEADERS: RecordHeader[] = []
 
+/** What a transaction's body gets: sends and offset commits that belong to the transaction. */
+export interface Transaction<Key, Value, HeaderKey, HeaderValue> {
+  send(record: ProducerRecord<Key, Value, HeaderKey, HeaderValue>, options?: SendOptions): Promise<RecordMetadata>
+  sendBatch(
+    records: ReadonlyArray<ProducerRecord<Key, Value, HeaderKey, HeaderValue>>,
+    options?: SendOptions,
+  ): Promise<SendResult[]>
+  /** Commits consumer offsets with the transaction (consume-transform-produce). */
+  sendOffsets(offsets: readonly TransactionOffset[], group: ConsumerGroupMetadata): Promise<void>
+}
+
 /**
  * A Kafka producer: batches records per partition, lingers, compresses, pipelines Produce
  * requests, retries what may be retried, and is idempotent by default. The type parameters come
@@ -154,6 +168,7 @@ export class Producer<
   private readonly accumulator: RecordAccumulator
   private readonly identity: ProducerIdentity
   private readonly sender: Sender
+  private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
   private readonly blocked: Pending[] = []
   private processingBlocked = false
@@ -177,13 +192,28 @@ export class Producer<
       bootstrap: o.bootstrapBrokers,
       connectTimeoutMs: o.connectTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs,
+      sasl: o.sasl,
+      tls: o.tls,
     })
     this.metadata = new ClusterMetadata(this.pool, {
       metadataMaxAgeMs: o.metadataMaxAgeMs,
       retryBackoffMs: o.retryBackoffMs,
     })
     this.accumulator = new RecordAccumulator({ batchBytes: o.batchBytes, bufferBytes: o.bufferBytes })
-    this.identity = new ProducerIdentity(this.pool, { transactionTimeoutMs: 60_000, retryBackoffMs: o.retryBackoffMs })
+    this.identity = new ProducerIdentity(this.pool, {
+      transactionTimeoutMs: o.transactionTimeoutMs,
+      retryBackoffMs: o.retryBackoffMs,
+    })
+    this.transactions =
+      o.transactionalId === null
+        ? undefined
+        : new TransactionManager(this.pool, this.identity, {
+            transactionalId: o.transactionalId,
+            transactionTimeoutMs: o.transactionTimeoutMs,
+            retryBackoffMs: o.retryBackoffMs,
+            retryBackoffMaxMs: o.retryBackoffMaxMs,
+            operationTimeoutMs: o.maxBlockMs,
+          })
     this.sender = new Sender(this.accumulator, this.metadata, this.pool, this.identity, {
       acks: o.acks,
       idempotent: o.idempotent,
@@ -196,7 +226,9 @@ export class Producer<
       maxRequestBytes: o.maxRequestBytes,
       logger: o.logger,
       onBatchTaken: (topic, partition) => o.partitioner.onBatchClosed?.(topic, partition),
+      transactions: this.transactions,
     })
+    if (this.transactions !== undefined) this.transactions.onPartitionsAdded = () => this.sender.wakeup()
   }
 
   /**
@@ -232,7 +264,9 @@ export class Producer<
 
   private async doConnect(): Promise<void> {
     await this.metadata.refresh()
-    if (this.options.idempotent && !this.identity.initialized) {
+    if (this.transactions !== undefined) {
+      await this.transactions.init()
+    } else if (this.options.idempotent && !this.identity.initialized) {
       await this.identity.init(Date.now() + this.options.maxBlockMs)
     }
   }
@@ -278,6 +312,70 @@ export class Producer<
     for (let i = 0; i < records.length; i++)
       this.enqueue(records[i] as ProducerRecord<Key, Value, HeaderKey, HeaderValue>, target, i, options)
     return target.promise
+  }
+
+  /**
+   * Runs `body` in a transaction: begins, runs it, and commits; if it throws (or a record of the
+   * transaction failed), aborts and rethrows. Needs `transactionalId`. Resolves with what `body`
+   * returned.
+   */
+  async transaction<T>(body: (tx: Transaction<Key, Value, HeaderKey, HeaderValue>) => Promise<T> | T): Promise<T> {
+    await this.connect()
+    this.beginTransaction()
+    const tx: Transaction<Key, Value, HeaderKey, HeaderValue> = {
+      send: (record, options) => this.send(record, options),
+      sendBatch: (records, options) => this.sendBatch(records, options),
+      sendOffsets: (offsets, group) => this.sendOffsetsToTransaction(offsets, group),
+    }
+    let result: T
+    try {
+      result = await body(tx)
+      await this.flush()
+      this.requireTransactions('commitTransaction').checkCommittable()
+    } catch (error) {
+      await this.abortTransaction().catch(() => {})
+      throw error
+    }
+    await this.commitTransaction()
+    return result
+  }
+
+  /** Begins a transaction (explicit form of `transaction`). Needs `transactionalId` and `connect()` first. */
+  beginTransaction(): void {
+    if (this.closed) throw new ProducerClosedError('beginTransaction')
+    this.requireTransactions('beginTransaction').begin()
+  }
+
+  /** Sends what is buffered, then commits the transaction; fails if any of its records failed. */
+  async commitTransaction(): Promise<void> {
+    const txn = this.requireTransactions('commitTransaction')
+    if (!txn.inTransaction) throw new TransactionStateError('commitTransaction() without an open transaction')
+    await this.flush()
+    txn.checkCommittable()
+    await txn.end(true)
+  }
+
+  /** Aborts the transaction: its unsent records fail, and read_committed consumers never see the rest. */
+  async abortTransaction(): Promise<void> {
+    const txn = this.requireTransactions('abortTransaction')
+    if (!txn.inTransaction) throw new TransactionStateError('abortTransaction() without an open transaction')
+    const aborted = new TransactionStateError('the transaction was aborted before this record was sent')
+    for (const p of this.blocked.splice(0)) p.target.settle(p.index, aborted, null)
+    this.sender.abortAll(aborted)
+    await this.flush()
+    await txn.end(false)
+  }
+
+  /** Commits consumer offsets with the open transaction (consume-transform-produce). */
+  sendOffsetsToTransaction(offsets: readonly TransactionOffset[], group: ConsumerGroupMetadata): Promise<void> {
+    return this.requireTransactions('sendOffsetsToTransaction').sendOffsets(offsets, group)
+  }
+
+  private requireTransactions(operation: string): TransactionManager {
+    if (this.transactions === undefined) {
+      throw new TransactionStateError(`${operation}() needs a transactional producer: set the transactionalId option`)
+    }
+    return this.transactions
   }
 
   /** Resolves when every record sent before this call is acknowledged or failed. */
@@ -326,7 +424,7 @@ export class Producer<
 
   private abortAll(error: Error): void {
     for (const p of this.blocked.splice(0)) p.target.settle(p.index, error, null)
-    this.sender.abortAll(error)
+    this.sender.abortEverything(error)
   }
 
   private enqueue(
@@ -339,13 +437,19 @@ export class Producer<
       target.settle(index, new ProducerClosedError('send'), null)
       return
     }
+    const notInTransaction = this.transactions?.sendError()
+    if (notInTransaction !== undefined) {
+      target.settle(index, notInTransaction, null)
+      return
+    }
     const r = record as ProducerRecord<unknown, unknown, unknown, unknown>
     const topic = r?.topic
     if (typeof topic !== 'string' || topic.length === 0) {
       target.settle(index, new ConfigError('record.topic', 'a non-empty string', { received: topic }), null)
       return
     }
-    const deadline = Date.now() + (options?.timeoutMs ?? this.options.deliveryTimeoutMs)
+    const timeoutMs = options?.timeoutMs ?? this.options.deliveryTimeoutMs
+    const deadline = Date.now() + timeoutMs
     let key: MaybePromise<Buffer | null>
     let value: MaybePromise<Buffer | null>
     let headers: MaybePromise<RecordHeader[] | undefined>
@@ -367,12 +471,12 @@ export class Producer<
       const topicInfo = this.metadata.topic(topic)
       if (
         topicInfo !== undefined &&
-        this.append(r, topic, key, value, headers, topicInfo.partitions.length, target, index, deadline)
+        this.append(r, topic, key, value, headers, topicInfo.partitions.length, target, index, deadline, timeoutMs)
       ) {
         return
       }
     }
-    this.blocked.push({ topic, record: r, target, index, deadline, key, value, headers })
+    this.blocked.push({ topic, record: r, target, index, deadline, timeoutMs, key, value, headers })
     if (!this.processingBlocked) void this.processBlocked()
   }
 
@@ -456,6 +560,7 @@ export class Producer<
     target: CompletionTarget,
     index: number,
     deadline: number,
+    timeoutMs: number,
   ): boolean {
     let partition: number
     if (r.partition !== undefined && r.partition !== null) {
@@ -471,7 +576,7 @@ export class Producer<
         return true
       }
     } else {
-      partition = this.options.partitioner.partition({ topic: topic, key, value, partitionCount })
+      partition = this.options.partitioner.partition({ topic: topic, key, value, headers, partitionCount })
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
         target.settle(
           index,
@@ -521,6 +626,7 @@ export class Producer<
       target,
       index,
       deadline,
+      timeoutMs,
     )
     if (closedFull !== undefined) {
       this.options.partitioner.onBatchClosed?.(topic, partition)
@@ -557,6 +663,7 @@ export class Producer<
               p.target,
               p.index,
               p.deadline,
+              p.timeoutMs,
             )
           ) {
             const remaining = waitUntil - Date.now()

@@ -1,5 +1,6 @@
 import type { ClusterMetadata } from '../cluster/metadata.js'
 import type { Codec } from '../compression/codec.js'
+import { AuthenticationError } from '../errors/authentication-error.js'
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
@@ -10,6 +11,7 @@ import { ErrorCodes, errorInfo } from '../protocol/error-codes.js'
 import type { PartitionQueue, RecordAccumulator } from './accumulator.js'
 import type { ProducerBatch } from './batch.js'
 import type { ProducerIdentity } from './idempotence.js'
+import type { TransactionManager } from './transactions.js'
 import type { Logger } from './types.js'
 
 /** What the sender needs to know of the producer's settings. */
@@ -24,6 +26,8 @@ export interface SenderOptions {
   retryBackoffMaxMs: number
   maxRequestBytes: number
   logger: Logger
+  /** Set for a transactional producer: partitions join the transaction before their first batch. */
+  transactions?: TransactionManager | undefined
   /** Told when a partition's batch is taken for sending (sticky partitioners move on). */
   onBatchTaken?: (topic: string, partition: number) => void
 }
@@ -61,6 +65,7 @@ export class Sender {
   private flushing = 0
   private bumpPending = false
   private totalInFlight = 0
+  private readonly inFlightBatches = new Set<ProducerBatch>()
   private fatal: Error | undefined
   private readonly connecting = new Set<number>()
 
@@ -144,7 +149,8 @@ export class Sender {
 
   private async drainOnce(): Promise<void> {
     const now = Date.now()
-    if (this.options.idempotent && !this.identity.initialized) {
+    const txn = this.options.transactions
+    if (this.options.idempotent && !this.identity.initialized && txn === undefined) {
       this.initIdentity()
       return
     }
@@ -171,6 +177,11 @@ export class Sender {
         nextWake = Math.min(nextWake, head.createdAt + this.options.lingerMs)
         continue
       }
+      if (txn !== undefined && !txn.isAdded(q.topic, q.partition)) {
+        const error = txn.addError
+        if (error !== undefined) this.failQueued(q, error)
+        continue
+      }
       const leader = this.metadata.leader(q.topic, q.partition)
       if (leader < 0) {
         this.metadata.requestUpdate()
@@ -189,26 +200,26 @@ export class Sender {
         byNode.set(leader, entry)
       }
       if (this.options.idempotent && head.attempts > 0 && q.inflight > 0) continue
-      while (q.batches.length > 0) {
-        const batch = q.batches[0] as ProducerBatch
-        if (batch.retryAt > now || !this.isReady(batch, now)) break
-        if (this.options.idempotent && q.inflight >= MAX_IDEMPOTENT_IN_FLIGHT) break
-        if (entry.batches.length > 0 && entry.bytes + batch.sizeBytes > this.options.maxRequestBytes) break
-        q.batches.shift()
-        if (!batch.closed) this.options.onBatchTaken?.(q.topic, q.partition)
-        batch.closed = true
-        if (batch.bytes === null) sealing.push(this.seal(q, batch))
-        entry.batches.push(batch)
-        entry.bytes += batch.sizeBytes
-        q.inflight++
-        this.totalInFlight++
-        if (this.options.idempotent && batch.attempts > 0) break
-      }
+      if (this.options.idempotent && q.inflight >= MAX_IDEMPOTENT_IN_FLIGHT) continue
+      if (entry.batches.length > 0 && entry.bytes + head.sizeBytes > this.options.maxRequestBytes) continue
+      // One batch per partition per request: Kafka accepts exactly one (Produce v3+).
+      q.batches.shift()
+      if (!head.closed) this.options.onBatchTaken?.(q.topic, q.partition)
+      head.closed = true
+      if (head.bytes === null) sealing.push(this.seal(q, head))
+      entry.batches.push(head)
+      entry.bytes += head.sizeBytes
+      this.takeOff(q, head)
     }
     if (sealing.length > 0) await Promise.all(sealing)
+    let sent = false
     for (const { connection, batches } of byNode.values()) {
-      if (batches.length > 0) this.sendRequest(connection, batches)
+      if (batches.length === 0) continue
+      this.sendRequest(connection, batches)
+      sent = true
     }
+    // Each partition gave one batch; the next ones go in the next request, pipelined.
+    if (sent) this.wakeup()
     if (nextWake !== Number.POSITIVE_INFINITY) this.wakeAt(nextWake)
   }
 
@@ -222,7 +233,13 @@ export class Sender {
       baseSequence = q.nextSequence
       q.nextSequence = (q.nextSequence + batch.recordCount) % 0x80000000
     }
-    await batch.seal(this.options.codec, this.identity.producerId, this.identity.producerEpoch, baseSequence, false)
+    await batch.seal(
+      this.options.codec,
+      this.identity.producerId,
+      this.identity.producerEpoch,
+      baseSequence,
+      this.options.transactions !== undefined,
+    )
   }
 
   private connect(nodeId: number): void {
@@ -236,6 +253,14 @@ export class Sender {
       (error: unknown) => {
         this.connecting.delete(nodeId)
         this.options.logger.warn?.(`cannot connect to broker ${nodeId}: ${(error as Error).message}`)
+        if (AuthenticationError.isInstance(error)) {
+          // Not retriable: fail what waits for this broker now instead of reconnecting until the
+          // delivery timeout (the pool replays the failure to new attempts for a while).
+          for (const q of this.accumulator.all()) {
+            if (this.metadata.leader(q.topic, q.partition) === nodeId) this.failQueued(q, error)
+          }
+          return
+        }
         this.metadata.requestUpdate()
         this.wakeAt(Date.now() + this.options.retryBackoffMs)
       },
@@ -255,7 +280,7 @@ export class Sender {
       batch.sent = true
     }
     const request: ProduceRequest = {
-      transactionalId: null,
+      transactionalId: this.options.transactions?.transactionalId ?? null,
       acks: this.options.acks,
       timeoutMs: this.options.requestTimeoutMs,
       topicData: [...topics.values()],
@@ -323,7 +348,19 @@ export class Sender {
       this.metadata.requestUpdate()
       batch.metadataVersion = this.metadata.version + 1
     }
-    if (this.options.idempotent) {
+    const txn = this.options.transactions
+    if (txn !== undefined) {
+      if (code === ErrorCodes.INVALID_PRODUCER_EPOCH || code === ErrorCodes.PRODUCER_FENCED) {
+        this.finish(batch, txn.fence(code, error))
+        return
+      }
+      // A transactional producer does not bump its epoch: the transaction fails and must be aborted.
+      if (code === ErrorCodes.UNKNOWN_PRODUCER_ID || code === ErrorCodes.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        this.finish(batch, error)
+        return
+      }
+    }
+    if (this.options.idempotent && txn === undefined) {
       if (code === ErrorCodes.UNKNOWN_PRODUCER_ID) {
         this.requestEpochBump(`broker lost producer state for ${batch.topic}-${batch.partition}`)
         this.retryOrFail(batch, error, true)
@@ -353,10 +390,28 @@ export class Sender {
     this.retryOrFail(batch, error, errorInfo(code).retriable)
   }
 
-  private retryOrFail(batch: ProducerBatch, error: Error, retriable: boolean): void {
+  /** A batch goes in flight. */
+  private takeOff(q: PartitionQueue, batch: ProducerBatch): void {
+    q.inflight++
+    this.totalInFlight++
+    this.inFlightBatches.add(batch)
+  }
+
+  /**
+   * A batch comes back (answered or failed); false when it was already settled meanwhile (close
+   * with a timeout aborted it), and the outcome must be ignored.
+   */
+  private land(batch: ProducerBatch): PartitionQueue | undefined {
+    if (!this.inFlightBatches.delete(batch)) return undefined
     const q = this.accumulator.queue(batch.topic, batch.partition)
     q.inflight--
     this.totalInFlight--
+    return q
+  }
+
+  private retryOrFail(batch: ProducerBatch, error: Error, retriable: boolean): void {
+    const q = this.land(batch)
+    if (q === undefined) return
     const now = Date.now()
     if (!retriable || this.fatal !== undefined) {
       this.complete(q, batch, error)
@@ -382,9 +437,8 @@ export class Sender {
   }
 
   private succeed(batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
-    const q = this.accumulator.queue(batch.topic, batch.partition)
-    q.inflight--
-    this.totalInFlight--
+    const q = this.land(batch)
+    if (q === undefined) return
     if (batch.baseSequence >= 0) {
       q.lastAckedSequence = (batch.baseSequence + batch.recordCount - 1) % 0x80000000
     }
@@ -394,15 +448,15 @@ export class Sender {
   }
 
   private complete(_q: PartitionQueue, batch: ProducerBatch, error: Error): void {
+    this.options.transactions?.markAbortable(error)
     batch.fail(error)
     this.accumulator.release(batch)
     this.maybeBump()
   }
 
   private finish(batch: ProducerBatch, error: Error): void {
-    const q = this.accumulator.queue(batch.topic, batch.partition)
-    q.inflight--
-    this.totalInFlight--
+    const q = this.land(batch)
+    if (q === undefined) return
     this.complete(q, batch, error)
   }
 
@@ -484,14 +538,22 @@ export class Sender {
     )
   }
 
-  /** Fails every batch that is not in flight (close with a timeout, or a fatal error). */
+  /** Fails every batch that is not in flight (an abort, or a fatal error). */
   abortAll(error: Error): void {
-    for (const q of this.accumulator.all()) {
-      for (const batch of q.batches.splice(0)) {
-        batch.closed = true
-        batch.fail(error)
-        this.accumulator.release(batch)
-      }
+    for (const q of this.accumulator.all()) this.failQueued(q, error)
+  }
+
+  /** Fails every batch, in flight ones too, whose answers are then ignored (close with a timeout). */
+  abortEverything(error: Error): void {
+    this.abortAll(error)
+    for (const batch of [...this.inFlightBatches]) this.finish(batch, error)
+  }
+
+  private failQueued(q: PartitionQueue, error: Error): void {
+    for (const batch of q.batches.splice(0)) {
+      batch.closed = true
+      batch.fail(error)
+      this.accumulator.release(batch)
     }
   }
 

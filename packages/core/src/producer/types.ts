@@ -1,4 +1,13 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import type { Codec } from '../compression/codec.js'
+import type { SaslOptions } from '../network/sasl/types.js'
+
+export type {
+  OAuthBearerToken,
+  SaslOAuthBearerOptions,
+  SaslOptions,
+  SaslPasswordOptions,
+} from '../network/sasl/types.js'
 
 /** What a serializer is told about the value it serializes. */
 export interface SerializerContext {
@@ -21,6 +30,8 @@ export interface PartitionerInput {
   readonly key: Buffer | null
   /** The serialized value, or null. */
   readonly value: Buffer | null
+  /** The serialized headers in order (duplicates kept), or undefined when the record has none. */
+  readonly headers?: ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }> | undefined
   /** Number of partitions of the topic. */
   readonly partitionCount: number
 }
@@ -120,6 +131,22 @@ export interface ProducerOptions<
   metadataMaxAgeMs?: number
   maxRequestBytes?: number
   connectTimeoutMs?: number
+  /** Makes the producer transactional (and idempotent); unique per producer instance's role. */
+  transactionalId?: string
+  /** How long the coordinator lets a transaction stay open before aborting it. Default 60 s. */
+  transactionTimeoutMs?: number
   partitioner?: Partitioner
   logger?: Logger
+  /**
+   * SASL authentication of every connection, after ApiVersions (SaslHandshake v1 +
+   * SaslAuthenticate): `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username,
+   * password }` or `{ mechanism: 'oauthbearer', token }`. Use it with `tls`: PLAIN sends the
+   * password in the clear.
+   */
+  sasl?: SaslOptions
+  /**
+   * TLS for every connection: `true` for node's defaults (the system's trusted CAs), or node:tls
+   * connect options such as `{ ca, cert, key, servername, rejectUnauthorized }`.
+   */
+  tls?: boolean | TlsConnectionOptions
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Codec } from '@tributary/core/protocol'
+import { resolveCodec } from './codecs.js'
 import { PartitionLog } from './partition-log.js'
+import { TransactionCoordinator } from './transaction-coordinator.js'
 
 /** A partition's placement and log. */
 export interface PartitionState {
@@ -51,6 +53,8 @@ export interface ClusterConfig {
   readonly defaultReplicationFactor: number
   readonly maxMessageBytes: number
   readonly codecs: readonly Codec[]
+  /** Whether the codecs of an installed @tributary/compression are used (MockClusterOptions.loadCodecs). */
+  readonly loadCodecs: boolean
 }
 
 /** The cluster's shared state, seen by every broker's request handlers. */
@@ -61,8 +65,9 @@ export class ClusterState {
   readonly config: ClusterConfig
   private readonly brokerList: () => readonly BrokerInfo[]
   private nextProducerId = 1000n
-  private readonly transactionalProducers = new Map<string, { producerId: bigint; epoch: number }>()
   private readonly idempotentEpochs = new Map<bigint, number>()
+  /** Transactions: producer ids per transactional id, fencing, markers. */
+  readonly transactions = new TransactionCoordinator(this, () => this.nextProducerId++)
 
   constructor(config: ClusterConfig, brokers: () => readonly BrokerInfo[]) {
     this.config = config
@@ -153,40 +158,46 @@ export class ClusterState {
     }
   }
 
-  /** Allocates a producer id, or bumps the epoch of a known one (transactional id or KIP-360). */
+  /**
+   * InitProducerId: for a transactional id the coordinator's answer (fencing older epochs);
+   * otherwise a fresh producer id, or a bumped epoch for a known one (KIP-360).
+   */
   initProducerId(
     transactionalId: string | null,
+    transactionTimeoutMs: number,
     producerId: bigint,
     producerEpoch: number,
-  ): { producerId: bigint; producerEpoch: number } {
+  ): { errorCode: number; producerId: bigint; producerEpoch: number } {
     if (transactionalId !== null && transactionalId !== '') {
-      const existing = this.transactionalProducers.get(transactionalId)
-      if (existing === undefined) {
-        const fresh = { producerId: this.nextProducerId++, epoch: 0 }
-        this.transactionalProducers.set(transactionalId, fresh)
-        return { producerId: fresh.producerId, producerEpoch: 0 }
-      }
-      existing.epoch++
-      if (existing.epoch >= 32767) {
-        existing.producerId = this.nextProducerId++
-        existing.epoch = 0
-      }
-      return { producerId: existing.producerId, producerEpoch: existing.epoch }
+      return this.transactions.initProducerId(transactionalId, transactionTimeoutMs)
     }
     if (producerId >= 0n) {
       const epoch = this.idempotentEpochs.get(producerId)
       if (epoch !== undefined && epoch === producerEpoch && epoch < 32766) {
         this.idempotentEpochs.set(producerId, epoch + 1)
-        return { producerId, producerEpoch: epoch + 1 }
+        return { errorCode: 0, producerId, producerEpoch: epoch + 1 }
       }
     }
     const id = this.nextProducerId++
     this.idempotentEpochs.set(id, 0)
-    return { producerId: id, producerEpoch: 0 }
+    return { errorCode: 0, producerId: id, producerEpoch: 0 }
   }
 
-  /** A codec by Kafka's compression type id. */
+  /** The coordinator of a group or transactional id: a running broker chosen by a hash of the key. */
+  coordinatorFor(key: string): BrokerInfo | undefined {
+    const running = this.brokers.filter((b) => b.running)
+    if (running.length === 0) return undefined
+    let h = 0
+    for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0
+    return running[(h & 0x7fffffff) % running.length]
+  }
+
+  /**
+   * The codec for a compression type, for decoding stored batches: one from the `codecs` option,
+   * else @tributary/compression's when installed; throws a ProtocolError naming what to install
+   * for snappy, lz4 or zstd without one. Undefined for gzip (core's built-in one is used).
+   */
   codecFor(type: number): Codec | undefined {
-    return this.config.codecs.find((c) => c.type === type)
+    return resolveCodec(type, this.config.codecs, this.config.loadCodecs)
   }
 }

@@ -1,4 +1,5 @@
 import net from 'node:net'
+import tls from 'node:tls'
 import {
   type ApiDefinition,
   apiByKey,
@@ -11,6 +12,9 @@ import {
   Writer,
 } from '@tributary/core/protocol'
 import type { BrokerContext, RequestHandler } from './handlers/handler.js'
+import { ConnectionAuthenticator } from './sasl/authenticator.js'
+import type { MockTlsOptions } from './sasl/options.js'
+import type { SaslServer } from './sasl/server.js'
 
 /** Where a broker sends its log lines; `false` in options silences it. */
 export interface MockLogger {
@@ -28,6 +32,10 @@ export interface BrokerHost {
   versionRange(apiKey: number): { min: number; max: number } | undefined
   /** Called for every request that decoded, before it is handled. */
   observe(brokerId: number, header: RequestHeader, api: ApiDefinition<unknown, unknown>): void
+  /** SASL on every connection (a SASL listener), or undefined for none. */
+  readonly sasl?: SaslServer | undefined
+  /** TLS on every connection, or undefined for plain TCP. */
+  readonly tls?: MockTlsOptions | undefined
 }
 
 /** One broker of the mock cluster: a TCP listener on 127.0.0.1 that answers Kafka requests. */
@@ -39,6 +47,8 @@ export class MockBroker {
   latencyMs = 0
   private server: net.Server | undefined
   private readonly sockets = new Set<net.Socket>()
+  /** TCP sockets of TLS connections, tracked from before the handshake so that stop() can drop them. */
+  private readonly rawSockets = new Set<net.Socket>()
   private readonly cluster: BrokerHost
 
   constructor(cluster: BrokerHost, nodeId: number, host: string, port: number) {
@@ -55,7 +65,30 @@ export class MockBroker {
   /** Starts listening (on the same port as before after a stop). */
   async start(): Promise<void> {
     if (this.server !== undefined) return
-    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket))
+    const options = this.cluster.tls
+    const server =
+      options === undefined
+        ? net.createServer({ noDelay: true }, (socket) => this.accept(socket))
+        : tls.createServer(
+            {
+              key: options.key,
+              cert: options.cert,
+              ...(options.ca === undefined ? {} : { ca: options.ca }),
+              requestCert: options.requestCert ?? false,
+              rejectUnauthorized: options.requestCert ?? false,
+            },
+            (socket) => this.accept(socket),
+          )
+    if (options !== undefined) {
+      server.on('connection', (socket: net.Socket) => {
+        this.rawSockets.add(socket)
+        socket.once('close', () => this.rawSockets.delete(socket))
+      })
+      server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+        const from = socket.remoteAddress === undefined ? '' : ` with ${socket.remoteAddress}:${socket.remotePort}`
+        this.cluster.logger.warn(`broker ${this.nodeId}: TLS handshake${from} failed: ${error.message}`)
+      })
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen({ host: this.host, port: this.port, exclusive: true }, () => {
@@ -82,6 +115,8 @@ export class MockBroker {
   dropConnections(): void {
     for (const socket of this.sockets) socket.destroy()
     this.sockets.clear()
+    for (const socket of this.rawSockets) socket.destroy()
+    this.rawSockets.clear()
   }
 
   private accept(socket: net.Socket): void {
@@ -108,11 +143,14 @@ class BrokerConnection {
   private readonly broker: MockBroker
   private readonly cluster: BrokerHost
   private readonly socket: net.Socket
+  /** SASL state on a SASL listener; undefined when the cluster has no SASL. */
+  private readonly auth: ConnectionAuthenticator | undefined
 
   constructor(broker: MockBroker, cluster: BrokerHost, socket: net.Socket) {
     this.broker = broker
     this.cluster = cluster
     this.socket = socket
+    this.auth = cluster.sasl === undefined ? undefined : new ConnectionAuthenticator(cluster.sasl)
     this.splitter = new FrameSplitter({ maxFrameBytes: cluster.maxFrameBytes })
     this.context = { brokerId: broker.nodeId, connection: { remote: `${socket.remoteAddress}:${socket.remotePort}` } }
   }
@@ -143,6 +181,20 @@ class BrokerConnection {
   }
 
   private async handle(frame: Buffer): Promise<void> {
+    const auth = this.auth
+    if (auth?.rawTokens) {
+      // After a SaslHandshake v0 the client sends raw SASL tokens, size-prefixed, without headers.
+      const reply = auth.raw(frame)
+      if (reply.token !== undefined) {
+        const out = Buffer.allocUnsafe(4 + reply.token.length)
+        out.writeInt32BE(reply.token.length, 0)
+        reply.token.copy(out, 4)
+        this.socket.write(out)
+      }
+      if (reply.info !== undefined) this.log('info', reply.info)
+      if (reply.close !== undefined) this.fail(new Error(reply.close))
+      return
+    }
     const reader = new Reader(frame)
     const header = decodeRequestHeaderOnly(reader)
     const api = apiByKey(header.apiKey)
@@ -163,8 +215,26 @@ class BrokerConnection {
         `${api.name} version ${header.apiVersion} is not supported (supported: ${range.min}-${range.max})`,
       )
     }
+    // On a SASL listener only ApiVersions and the SASL exchange come before authentication;
+    // anything else closes the connection, as in Kafka.
+    const refused = auth?.refuse(header.apiKey, api.name)
+    if (refused !== undefined) throw new ProtocolError(refused)
     const request = api.decodeRequest(reader, header.apiVersion)
     this.cluster.observe(this.broker.nodeId, header, api)
+    if (auth?.handles(header.apiKey)) {
+      const reply = auth.handle(header.apiKey, header.apiVersion, request)
+      this.respond(api, header.apiVersion, header.correlationId, reply.response)
+      if (reply.info !== undefined) this.log('info', reply.info)
+      if (reply.close !== undefined) {
+        // The response goes out first; then the connection closes, as Kafka does after a failure.
+        this.log('warn', `closing connection from ${this.context.connection.remote}: ${reply.close}`)
+        this.closed = true
+        this.queue.length = 0
+        this.socket.end()
+        setTimeout(() => this.socket.destroy(), 1000).unref()
+      }
+      return
+    }
     const response = await handler.handle(this.context, header, request)
     if (this.broker.latencyMs > 0) await delay(this.broker.latencyMs)
     if (response === undefined || this.closed) return
@@ -181,6 +251,10 @@ class BrokerConnection {
     encodeResponseFrame(w, api, version, correlationId, response)
     // The writer is reused for the next response, so the socket gets a copy.
     this.socket.write(w.toBufferCopy())
+  }
+
+  private log(level: 'info' | 'warn', message: string): void {
+    this.cluster.logger[level](`broker ${this.broker.nodeId}: ${message}`)
   }
 
   private fail(error: unknown): void {

@@ -9,6 +9,7 @@ import {
   type RequestHeader,
 } from '@tributary/core/protocol'
 import { type BrokerInfo, ClusterState } from './cluster-state.js'
+import { loadInstalledCodecs } from './codecs.js'
 import { apiVersionsHandler } from './handlers/api-versions.js'
 import { fetchHandler } from './handlers/fetch.js'
 import { findCoordinatorHandler } from './handlers/find-coordinator.js'
@@ -18,7 +19,16 @@ import { listOffsetsHandler } from './handlers/list-offsets.js'
 import { metadataHandler } from './handlers/metadata.js'
 import { produceHandler } from './handlers/produce.js'
 import { createTopicsHandler, deleteTopicsHandler } from './handlers/topics-admin.js'
+import {
+  addOffsetsToTxnHandler,
+  addPartitionsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
+} from './handlers/transactions.js'
 import { type BrokerHost, MockBroker, type MockLogger } from './mock-broker.js'
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl/handlers.js'
+import type { MockSaslOptions, MockTlsOptions } from './sasl/options.js'
+import { SaslServer } from './sasl/server.js'
 
 /** A topic to create when the cluster starts. */
 export interface MockTopicConfig {
@@ -49,10 +59,25 @@ export interface MockClusterOptions {
   maxFrameBytes?: number
   /** Cluster id reported in Metadata. */
   clusterId?: string
-  /** Codecs for `records()` to decompress batches with (gzip is always there). */
+  /**
+   * Codecs for `records()` to decompress batches with. gzip is built in; snappy, lz4 and zstd come
+   * from `@tributary/compression` when it is installed (see `loadCodecs`). Codecs given here win.
+   */
   codecs?: Codec[]
+  /**
+   * Load the snappy, lz4 and zstd codecs of `@tributary/compression` (an optional peer dependency)
+   * when it is installed, once per process, at start. Default true; false uses only `codecs`.
+   */
+  loadCodecs?: boolean
   /** Where log lines go; `false` silences them. Default: warnings to stderr. */
   logger?: MockLogger | false
+  /**
+   * SASL on every broker: enabled mechanisms, users and passwords (PLAIN, SCRAM-SHA-256/512),
+   * OAUTHBEARER token validation. Clients must authenticate before any request but ApiVersions.
+   */
+  sasl?: MockSaslOptions | undefined
+  /** TLS on every broker, with this PEM key and certificate (SASL_SSL together with `sasl`). */
+  tls?: MockTlsOptions | undefined
 }
 
 /** A record as a consumer would see it, decoded from the stored batches. */
@@ -72,6 +97,14 @@ export interface MockRecord {
   sequence: number
   /** The compression type of the batch it came in (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
   compression: number
+}
+
+/** Which records `records()` returns. */
+export interface RecordsOptions {
+  /** One partition only. */
+  partition?: number | undefined
+  /** 'read_committed' hides aborted and open transactions; default 'read_uncommitted'. */
+  isolation?: 'read_committed' | 'read_uncommitted' | undefined
 }
 
 /** One request as the cluster received it. */
@@ -146,6 +179,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
         defaultReplicationFactor: Math.min(3, brokerCount),
         maxMessageBytes: options.maxMessageBytes ?? 1048588,
         codecs: options.codecs ?? [],
+        loadCodecs: options.loadCodecs !== false,
       },
       () =>
         this.brokerList.map((b): BrokerInfo => ({ nodeId: b.nodeId, host: b.host, port: b.port, running: b.running })),
@@ -156,6 +190,8 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
       handlerFor: (apiKey) => this.handlers.get(apiKey),
       versionRange: (apiKey) => this.ranges.get(apiKey),
       observe: (brokerId, header, api) => this.observe(brokerId, header, api),
+      sasl: options.sasl === undefined ? undefined : new SaslServer(options.sasl),
+      tls: options.tls,
     }
     const host = options.host ?? '127.0.0.1'
     for (let i = 0; i < brokerCount; i++) {
@@ -166,6 +202,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
 
   /** Starts a cluster and creates its topics. */
   static async start(options: MockClusterOptions = {}): Promise<MockCluster> {
+    if (options.loadCodecs !== false) await loadInstalledCodecs()
     const cluster = new MockCluster(options)
     try {
       for (const broker of cluster.brokerList) await broker.start()
@@ -184,10 +221,14 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
       api: ApiDefinition<unknown, unknown> | undefined,
       handler: RequestHandler<never, unknown>,
       min?: number,
+      max?: number,
     ) => {
       if (api === undefined) throw new Error('missing API definition')
       this.handlers.set(api.apiKey, handler as RequestHandler)
-      this.ranges.set(api.apiKey, { min: Math.max(api.minVersion, min ?? 0), max: api.maxVersion })
+      this.ranges.set(api.apiKey, {
+        min: Math.max(api.minVersion, min ?? 0),
+        max: Math.min(api.maxVersion, max ?? api.maxVersion),
+      })
     }
     const def = (key: number) => apiByKey(key)
     add(
@@ -203,10 +244,23 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     add(def(ApiKeys.FindCoordinator), findCoordinatorHandler(s))
     add(def(ApiKeys.CreateTopics), createTopicsHandler(s))
     add(def(ApiKeys.DeleteTopics), deleteTopicsHandler(s))
+    // Advertised by every Kafka broker; on a SASL listener the connection's authenticator answers them.
+    add(def(ApiKeys.SaslHandshake), saslHandshakeHandler())
+    add(def(ApiKeys.SaslAuthenticate), saslAuthenticateHandler())
+    add(def(ApiKeys.AddPartitionsToTxn), addPartitionsToTxnHandler(s))
+    add(def(ApiKeys.AddOffsetsToTxn), addOffsetsToTxnHandler(s))
+    add(def(ApiKeys.TxnOffsetCommit), txnOffsetCommitHandler(s))
+    // EndTxn v5 is not yet stable in Kafka (KIP-890 part 2), which does not advertise it.
+    add(def(ApiKeys.EndTxn), endTxnHandler(s), 0, 4)
   }
 
   private advertised(): Array<{ apiKey: number; min: number; max: number }> {
-    return [...this.ranges.entries()].sort((a, b) => a[0] - b[0]).map(([apiKey, r]) => ({ apiKey, ...r }))
+    // Kafka 4 advertises Produce from v0 although it rejects v0-v2 (KAFKA-18659): librdkafka before
+    // 2.10 checks gzip, snappy and lz4 support against Produce v0 and silently stops compressing
+    // when v0 is missing. Requests below the accepted minimum (v3) still close the connection.
+    return [...this.ranges.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([apiKey, r]) => ({ apiKey, min: apiKey === ApiKeys.Produce ? 0 : r.min, max: r.max }))
   }
 
   private observe(brokerId: number, header: RequestHeader, api: ApiDefinition<unknown, unknown>): void {
@@ -259,15 +313,21 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
 
   /**
    * Decoded records of a topic (one partition, or all in partition order), as a consumer would
-   * read them; control records (transaction markers) are left out.
+   * read them; control records (transaction markers) are left out. With `isolation:
+   * 'read_committed'`, records of aborted and still open transactions are left out too.
    */
-  records(topic: string, partition?: number): MockRecord[] {
+  records(topic: string, partitionOrOptions?: number | RecordsOptions): MockRecord[] {
     const t = this.state.topics.get(topic)
     if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    const options =
+      typeof partitionOrOptions === 'number' ? { partition: partitionOrOptions } : (partitionOrOptions ?? {})
+    const partition = options.partition
+    const committedOnly = options.isolation === 'read_committed'
     const partitions = partition === undefined ? t.partitions : [this.requirePartition(topic, partition)]
     const out: MockRecord[] = []
     for (const p of partitions) {
       for (const stored of p.log.batches) {
+        if (committedOnly && p.log.isUncommitted(stored)) continue
         const { header, records } = decodeRecordBatch(stored.bytes, (type) => this.state.codecFor(type))
         if ((header.attributes & IS_CONTROL) !== 0) continue
         for (const r of records) {
@@ -388,6 +448,16 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
         }
       }
     }
+  }
+
+  /** A transactional id's producer id, epoch and transaction status, or undefined if unknown. */
+  transaction(transactionalId: string): { producerId: bigint; epoch: number; status: string } | undefined {
+    return this.state.transactions.describe(transactionalId)
+  }
+
+  /** Offsets committed for a consumer group through transactions, as `topic:partition` to offset. */
+  committedOffsets(groupId: string): Map<string, bigint> {
+    return new Map(this.state.transactions.groupOffsets.get(groupId) ?? [])
   }
 
   /** Stops every broker and closes every connection. */

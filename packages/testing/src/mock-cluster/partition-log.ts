@@ -1,5 +1,14 @@
 import { Buffer } from 'node:buffer'
-import { ErrorCodes, type RecordBatchHeader, setBaseOffset, setPartitionLeaderEpoch } from '@tributary/core/protocol'
+import {
+  ErrorCodes,
+  encodeControlRecordBatch,
+  IS_CONTROL,
+  IS_TRANSACTIONAL,
+  type RecordBatchHeader,
+  readRecordBatchHeader,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+} from '@tributary/core/protocol'
 
 /** A record batch as the producer sent it, with the offsets the log gave it. */
 export interface StoredBatch {
@@ -33,6 +42,14 @@ interface ProducerEntry {
 const MAX_CACHED_BATCHES = 5
 const INT32_MAX = 0x7fffffff
 
+/** A transaction that was aborted: its records are hidden from read_committed consumers. */
+export interface AbortedTransaction {
+  producerId: bigint
+  firstOffset: bigint
+  /** Offset of the abort marker. */
+  lastOffset: bigint
+}
+
 /** One partition's log: batches stored as sent, offsets, and per-producer sequence state. */
 export class PartitionLog {
   readonly batches: StoredBatch[] = []
@@ -41,6 +58,60 @@ export class PartitionLog {
   logEndOffset = 0n
   private readonly producers = new Map<bigint, ProducerEntry>()
   private waiters: Array<() => void> = []
+  /** Open transactions: producer id to the first offset it wrote in the transaction. */
+  private readonly openTransactions = new Map<bigint, bigint>()
+  readonly abortedTransactions: AbortedTransaction[] = []
+
+  /** The last stable offset: below it every transaction is decided. */
+  get lastStableOffset(): bigint {
+    let lso = this.logEndOffset
+    for (const first of this.openTransactions.values()) if (first < lso) lso = first
+    return lso
+  }
+
+  /**
+   * Writes a transaction marker (a control batch) for a producer and closes its transaction here;
+   * an abort is remembered so read_committed readers skip the transaction's records.
+   */
+  writeMarker(
+    producerId: bigint,
+    producerEpoch: number,
+    commit: boolean,
+    coordinatorEpoch: number,
+    leaderEpoch: number,
+  ): void {
+    const bytes = encodeControlRecordBatch({
+      type: commit ? 'commit' : 'abort',
+      producerId,
+      producerEpoch,
+      coordinatorEpoch,
+      baseOffset: this.logEndOffset,
+      partitionLeaderEpoch: leaderEpoch,
+    })
+    const header = readRecordBatchHeader(bytes)
+    const offset = this.logEndOffset
+    this.batches.push({ baseOffset: offset, lastOffset: offset, maxTimestamp: header.maxTimestamp, header, bytes })
+    this.logEndOffset = offset + 1n
+    const entry = this.producers.get(producerId)
+    if (entry !== undefined && producerEpoch > entry.epoch)
+      this.producers.set(producerId, { epoch: producerEpoch, batches: [] })
+    const first = this.openTransactions.get(producerId)
+    this.openTransactions.delete(producerId)
+    if (!commit && first !== undefined)
+      this.abortedTransactions.push({ producerId, firstOffset: first, lastOffset: offset })
+    this.notify()
+  }
+
+  /** True when a stored batch belongs to an aborted transaction or one still open. */
+  isUncommitted(batch: StoredBatch): boolean {
+    const h = batch.header
+    if ((h.attributes & IS_TRANSACTIONAL) === 0) return false
+    if (batch.baseOffset >= this.lastStableOffset) return true
+    if ((h.attributes & IS_CONTROL) !== 0) return false
+    return this.abortedTransactions.some(
+      (t) => t.producerId === h.producerId && t.firstOffset <= batch.baseOffset && batch.baseOffset <= t.lastOffset,
+    )
+  }
 
   /**
    * Appends one validated batch, checking idempotent producers' sequences as Kafka does: a
@@ -109,6 +180,9 @@ export class PartitionLog {
     setBaseOffset(stored, baseOffset)
     setPartitionLeaderEpoch(stored, leaderEpoch)
     const lastOffset = baseOffset + BigInt(header.lastOffsetDelta)
+    if ((header.attributes & IS_TRANSACTIONAL) !== 0 && !this.openTransactions.has(pid)) {
+      this.openTransactions.set(pid, baseOffset)
+    }
     this.batches.push({ baseOffset, lastOffset, maxTimestamp: header.maxTimestamp, header, bytes: stored })
     this.logEndOffset = lastOffset + 1n
     this.notify()
@@ -122,19 +196,26 @@ export class PartitionLog {
 
   /**
    * Batches to serve a fetch from `offset`: starts at the batch holding it and adds whole batches
-   * while under `maxBytes`, but always at least one (as Kafka does, so a big batch is not stuck).
+   * while under `maxBytes`, but always at least one (as Kafka does, so a big batch is not stuck),
+   * and none at or past `upTo` (the last stable offset for read_committed).
    */
-  read(offset: bigint, maxBytes: number): StoredBatch[] {
+  read(offset: bigint, maxBytes: number, upTo: bigint = this.logEndOffset): StoredBatch[] {
     const out: StoredBatch[] = []
     let i = this.indexOf(offset)
     let size = 0
     while (i < this.batches.length) {
       const batch = this.batches[i++] as StoredBatch
+      if (batch.baseOffset >= upTo) break
       if (out.length > 0 && size + batch.bytes.length > maxBytes) break
       out.push(batch)
       size += batch.bytes.length
     }
     return out
+  }
+
+  /** Aborted transactions that overlap offsets [from, to), for a read_committed fetch. */
+  abortedBetween(from: bigint, to: bigint): AbortedTransaction[] {
+    return this.abortedTransactions.filter((t) => t.lastOffset >= from && t.firstOffset < to)
   }
 
   /** Index of the first batch whose last offset is >= offset (binary search). */

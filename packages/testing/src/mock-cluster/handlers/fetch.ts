@@ -9,6 +9,11 @@ import type { ClusterState, PartitionState, TopicState } from '../cluster-state.
 import type { RequestHandler } from './handler.js'
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
+/**
+ * Kafka answers a partition without data (or with an error) with empty records, never null:
+ * librdkafka 2.0 rejects a null record set (size -1) as a parse failure ("invalid MessageSetSize -1").
+ */
+const NO_RECORDS = Buffer.alloc(0)
 
 /**
  * Answers Fetch with the stored batches as they were produced (compressed ones stay
@@ -70,7 +75,9 @@ function answer(
           hasError = true
           return partitionData(p.partition, ErrorCodes.OFFSET_OUT_OF_RANGE, log.logEndOffset, log.logStartOffset, null)
         }
-        const batches = budget > 0 ? log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, budget)) : []
+        const committed = request.isolationLevel === 1
+        const upTo = committed ? log.lastStableOffset : log.logEndOffset
+        const batches = budget > 0 ? log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, budget), upTo) : []
         let size = 0
         for (const b of batches) size += b.bytes.length
         budget -= size
@@ -83,7 +90,15 @@ function answer(
                 batches.map((b) => b.bytes),
                 size,
               )
-        return partitionData(p.partition, ErrorCodes.NONE, log.logEndOffset, log.logStartOffset, records)
+        const data = partitionData(p.partition, ErrorCodes.NONE, log.logEndOffset, log.logStartOffset, records)
+        data.lastStableOffset = log.lastStableOffset
+        const last = batches[batches.length - 1]
+        if (committed && last !== undefined) {
+          data.abortedTransactions = log
+            .abortedBetween(p.fetchOffset, last.lastOffset + 1n)
+            .map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+        }
+        return data
       }),
     }
   })
@@ -110,6 +125,6 @@ function partitionData(
     logStartOffset,
     abortedTransactions: [],
     preferredReadReplica: -1,
-    records,
+    records: records ?? NO_RECORDS,
   }
 }

@@ -7,7 +7,7 @@ import {
 import type { ClusterState } from '../cluster-state.js'
 import type { RequestHandler } from './handler.js'
 
-/** Answers FindCoordinator: a key's coordinator is a running broker chosen by a hash of the key. */
+/** Answers FindCoordinator (groups and transactional ids) with the key's coordinator broker. */
 export function findCoordinatorHandler(
   state: ClusterState,
 ): RequestHandler<FindCoordinatorRequest, FindCoordinatorResponse> {
@@ -17,12 +17,11 @@ export function findCoordinatorHandler(
       const injected = failures.request()
       failures.commit()
       const locate = (key: string) => {
-        const running = state.brokers.filter((b) => b.running)
-        if (injected !== undefined || running.length === 0) {
+        const broker = injected === undefined ? state.coordinatorFor(key) : undefined
+        if (broker === undefined) {
           const errorCode = injected ?? ErrorCodes.COORDINATOR_NOT_AVAILABLE
           return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: null }
         }
-        const broker = running[hash(key) % running.length] as (typeof running)[number]
         return { key, nodeId: broker.nodeId, host: broker.host, port: broker.port, errorCode: 0, errorMessage: null }
       }
       if (header.apiVersion >= 4) {
@@ -40,10 +39,4 @@ export function findCoordinatorHandler(
       }
     },
   }
-}
-
-function hash(key: string): number {
-  let h = 0
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0
-  return h & 0x7fffffff
 }

@@ -14,12 +14,17 @@ export function initProducerIdHandler(
       if (injected !== undefined) {
         return { throttleTimeMs: 0, errorCode: injected, producerId: -1n, producerEpoch: -1 }
       }
-      const { producerId, producerEpoch } = state.initProducerId(
-        request.transactionalId,
+      const txnId = request.transactionalId
+      if (txnId !== null && txnId !== '' && state.coordinatorFor(txnId)?.nodeId !== context.brokerId) {
+        return { throttleTimeMs: 0, errorCode: ErrorCodes.NOT_COORDINATOR, producerId: -1n, producerEpoch: -1 }
+      }
+      const result = state.initProducerId(
+        txnId,
+        request.transactionTimeoutMs,
         request.producerId ?? -1n,
         request.producerEpoch ?? -1,
       )
-      return { throttleTimeMs: 0, errorCode: ErrorCodes.NONE, producerId, producerEpoch }
+      return { throttleTimeMs: 0, ...result }
     },
   }
 }

@@ -41,6 +41,12 @@ export function produceHandler(state: ClusterState): RequestHandler<ProduceReque
             if (!ProtocolError.isInstance(error)) throw error
             return fail(ErrorCodes.CORRUPT_MESSAGE, error.message)
           }
+          if (batches.length !== 1) {
+            return fail(
+              ErrorCodes.INVALID_RECORD,
+              `Produce requests with version 3 and later may contain exactly one record batch per partition, got ${batches.length}`,
+            )
+          }
           for (const batch of batches) {
             if (batch.bytes.length > state.config.maxMessageBytes) {
               return fail(

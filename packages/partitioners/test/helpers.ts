@@ -1,0 +1,41 @@
+import { Buffer } from 'node:buffer'
+import type { Partitioner, PartitionerInput } from '@tributary/core'
+
+/** A deterministic PRNG (mulberry32), so a failing key can be reproduced. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * `count` random keys: printable ASCII and arbitrary bytes, lengths 0 to 64 (every tail length of
+ * the 4-byte hash loops), some UTF-8 text.
+ */
+export function randomKeys(count: number, seed = 42): Buffer[] {
+  const next = prng(seed)
+  const keys: Buffer[] = []
+  for (let i = 0; i < count; i++) {
+    const length = Math.floor(next() * 65)
+    const kind = i % 3
+    if (kind === 0) keys.push(Buffer.from(Array.from({ length }, () => 32 + Math.floor(next() * 95))))
+    else if (kind === 1) keys.push(Buffer.from(Array.from({ length }, () => Math.floor(next() * 256))))
+    else keys.push(Buffer.from(`user-${Math.floor(next() * 1e9)}-ü€-${i}`, 'utf8'))
+  }
+  return keys
+}
+
+/** Asks a partitioner for one keyed record. */
+export function partitionOf(
+  partitioner: Partitioner,
+  key: Buffer | null,
+  partitionCount: number,
+  extra: Partial<PartitionerInput> = {},
+): number {
+  return partitioner.partition({ topic: 't', key, value: null, partitionCount, ...extra })
+}

@@ -1,0 +1,174 @@
+import { Buffer } from 'node:buffer'
+import type { SerializerContext } from '@tributary/core'
+import { decodeProtobufWireFormat, type Schema, type SchemaRegistryClient } from '@tributary/schema-registry'
+import protobuf from 'protobufjs'
+import descriptor from 'protobufjs/ext/descriptor.js'
+import { declarationsOf } from './proto-file.js'
+
+/** Options of `protobufDeserializer`. */
+export interface ProtobufDeserializerOptions {
+  /**
+   * The message type to read into. Required without a registry; with one, optional: without it, the
+   * writer's schema is fetched by id (with its references) and the message found by its indexes.
+   */
+  type?: protobuf.Type | undefined
+  /** Read the Confluent wire format (schema id, message indexes), fetching writer schemas by id when needed. */
+  registry?: SchemaRegistryClient | undefined
+  /** Return plain objects (`Type.toObject` with these options, e.g. `{ enums: String, longs: String }`) instead of messages. */
+  toObject?: protobuf.IConversionOptions | undefined
+}
+
+/** Reads one record's bytes back into a message (or plain object); `null` stays `null`. */
+export type ProtobufDeserializer<T> = (
+  data: Uint8Array | null | undefined,
+  context?: Partial<SerializerContext>,
+) => Promise<T | null>
+
+const MAIN_FILE = 'schema.proto'
+
+/**
+ * Reads Protobuf written by `protobufSerializer` or any Confluent-compatible serializer: with a
+ * `registry`, the Confluent wire format (schema id and message indexes, read as the Java
+ * deserializer reads them); without, plain Protobuf into `type`.
+ */
+export function protobufDeserializer<T = protobuf.Message>(
+  options: ProtobufDeserializerOptions,
+): ProtobufDeserializer<T> {
+  const { type, registry, toObject } = options
+  const finish = (t: protobuf.Type, message: protobuf.Message): T =>
+    (toObject === undefined ? message : t.toObject(message, toObject)) as T
+
+  if (registry === undefined) {
+    if (type === undefined) throw new TypeError('protobufDeserializer needs a type without a registry')
+    return async (data) => (data === null || data === undefined ? null : finish(type, type.decode(asBuffer(data))))
+  }
+
+  const roots = new Map<number, Promise<WriterSchema>>()
+  const writerSchema = (id: number): Promise<WriterSchema> => {
+    let root = roots.get(id)
+    if (root === undefined) {
+      root = registry.getSchemaById(id).then((schema) => loadWriterSchema(registry, schema))
+      root.catch(() => roots.delete(id))
+      roots.set(id, root)
+    }
+    return root
+  }
+
+  return async (data) => {
+    if (data === null || data === undefined) return null
+    const { schemaId, messageIndexes, payload } = decodeProtobufWireFormat(data)
+    const target = type ?? (await writerSchema(schemaId)).messageAt(messageIndexes)
+    try {
+      return finish(target, target.decode(payload))
+    } catch (error) {
+      throw new Error(
+        `Could not read Protobuf message ${target.fullName.replace(/^\./, '')} written with schema id ${schemaId}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      )
+    }
+  }
+}
+
+interface WriterSchema {
+  messageAt(indexes: readonly number[]): protobuf.Type
+}
+
+/** Loads a registered schema (`.proto` text or a base64 FileDescriptorProto) with its references. */
+async function loadWriterSchema(registry: SchemaRegistryClient, schema: Schema): Promise<WriterSchema> {
+  if (schema.schemaType !== 'PROTOBUF') {
+    throw new TypeError(`expected a Protobuf schema, the registry has a ${schema.schemaType ?? 'AVRO'} one`)
+  }
+  const deps: Array<{ name: string; text: string }> = []
+  const seen = new Set<string>()
+  const addReferences = async (s: Schema): Promise<void> => {
+    for (const ref of s.references ?? []) {
+      if (seen.has(ref.name)) continue
+      seen.add(ref.name)
+      const referenced = await registry.getVersion(ref.subject, ref.version)
+      await addReferences(referenced)
+      deps.push({ name: ref.name, text: referenced.schema })
+    }
+  }
+  await addReferences(schema)
+  const all = [...deps, { name: MAIN_FILE, text: schema.schema }]
+
+  let topLevel: protobuf.Type[]
+  if (isSerializedDescriptor(schema.schema)) {
+    const files = all.map((f) => {
+      const file = descriptor.FileDescriptorProto.decode(
+        Buffer.from(f.text.trim(), 'base64'),
+      ) as unknown as descriptor.IFileDescriptorProto
+      file.name = f.name
+      return file
+    })
+    const root = protobuf.Root.fromDescriptor({ file: [...wellKnownDescriptors(files), ...files] }, { keepCase: true })
+    root.resolveAll()
+    const main = files[files.length - 1] as descriptor.IFileDescriptorProto
+    const prefix = main.package ? `.${main.package}.` : '.'
+    topLevel = (main.messageType ?? []).map((m) => root.lookupType(`${prefix}${m.name}`))
+  } else {
+    const texts = new Map(all.map((f) => [f.name, f.text]))
+    const root = new protobuf.Root()
+    root.resolvePath = (_origin: string, target: string) => target
+    root.fetch = (filename, callback) => {
+      const text = texts.get(filename)
+      if (text === undefined) callback(new Error(`import "${filename}" is not among the schema's references`))
+      else callback(null as unknown as Error, text)
+    }
+    await root.load(MAIN_FILE, { keepCase: true })
+    root.resolveAll()
+    topLevel = declarationsOf(root, MAIN_FILE).filter((d): d is protobuf.Type => d instanceof protobuf.Type)
+  }
+
+  return {
+    messageAt(indexes) {
+      const [first, ...rest] = indexes
+      let current = topLevel[first ?? 0]
+      if (current === undefined) {
+        throw new RangeError(
+          `message index ${first} out of range: the schema has ${topLevel.length} top-level message(s)`,
+        )
+      }
+      for (const index of rest) {
+        const nested: protobuf.Type[] = current.nestedArray.filter(
+          (n): n is protobuf.Type => n instanceof protobuf.Type,
+        )
+        const next: protobuf.Type | undefined = nested[index]
+        if (next === undefined) {
+          throw new RangeError(
+            `message index ${index} out of range: ${current.fullName.replace(/^\./, '')} has ${nested.length} nested message(s)`,
+          )
+        }
+        current = next
+      }
+      return current
+    },
+  }
+}
+
+function isSerializedDescriptor(text: string): boolean {
+  const t = text.trim()
+  return t.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(t)
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/**
+ * Serialized descriptors name `google/protobuf/*.proto` imports without carrying them, and protobufjs
+ * resolves every type while reading a descriptor set: descriptors of protobufjs's copies go first.
+ */
+function wellKnownDescriptors(files: readonly descriptor.IFileDescriptorProto[]): descriptor.IFileDescriptorProto[] {
+  const root = new protobuf.Root()
+  let any = false
+  for (const file of files) {
+    for (const dep of file.dependency ?? []) {
+      const json = dep.startsWith('google/protobuf/') ? protobuf.common.get(dep) : null
+      if (json?.nested === undefined) continue
+      root.addJSON(json.nested)
+      any = true
+    }
+  }
+  return any ? (root.toDescriptor('proto3').file as descriptor.IFileDescriptorProto[]) : []
+}
