@@ -1,4 +1,3 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { lz4 } from '@tributary/compression/lz4'
 import { snappy } from '@tributary/compression/snappy'
 import { zstd } from '@tributary/compression/zstd'
@@ -9,6 +8,7 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs'
 import SnappyCodec from 'kafkajs-snappy'
 import * as lz4js from 'lz4js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { killChildren, python, readWithKcat as readKcat, run } from './support/processes.js'
 
 // The producer with each codec of @tributary/compression, end to end: records sent through the
 // wire protocol into the mock cluster (which keeps the batches as sent), then read back by clients
@@ -88,70 +88,10 @@ function canonical(r: {
   return `${r.topic}/${r.partition}@${r.offset} ${r.timestamp} ${b(r.key)} ${b(r.value)} [${headers}]`
 }
 
-const children = new Set<ChildProcess>()
-
-function run(command: string, args: string[], timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    const out: Buffer[] = []
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      children.delete(child)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      children.delete(child)
-      if (code === 0) resolve(Buffer.concat(out))
-      else reject(new Error(`${command} exited with ${code ?? signal}: ${err.slice(-2000)}`))
-    })
-  })
-}
-
 /** Reads a topic with kcat's JSON envelope, CRCs checked (bytes come back as latin1 chars). */
 async function readWithKcat(brokers: string[], topic: string): Promise<string[]> {
-  const output = await run(
-    'kcat',
-    ['-C', '-q', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-J', '-X', 'check.crcs=true'],
-    60_000,
-  )
-  const latin1 = (s: string | null | undefined): Buffer | null =>
-    s === null || s === undefined ? null : Buffer.from(s, 'latin1')
-  return output
-    .toString('latin1')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const m = JSON.parse(line) as {
-        partition: number
-        offset: number
-        ts: number
-        key: string | null
-        payload: string | null
-        headers?: Array<string | null>
-      }
-      const flat = m.headers ?? []
-      const headers: Sent['headers'] = []
-      for (let i = 0; i < flat.length; i += 2) {
-        headers.push({ key: (latin1(flat[i]) as Buffer).toString('utf8'), value: latin1(flat[i + 1]) })
-      }
-      return canonical({
-        topic,
-        partition: m.partition,
-        offset: BigInt(m.offset),
-        timestamp: BigInt(m.ts),
-        key: latin1(m.key),
-        value: latin1(m.payload),
-        headers,
-      })
-    })
+  const records = await readKcat(brokers, topic, { timeoutMs: 60_000 })
+  return records.map((r) => canonical({ ...r, topic, headers: r.headers.map(([key, value]) => ({ key, value })) }))
 }
 
 /** Reads topics to their end with kafka-python or confluent-kafka (assigned partitions, no group). */
@@ -202,25 +142,13 @@ else:
     c.close()
 `
 
-/** Debian's python3 has the clients and the codec modules; a pyenv python3 on PATH may not. */
-function python(): string {
-  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
-    if (candidate === undefined || candidate === '') continue
-    try {
-      execFileSync(candidate, ['-c', 'import kafka, confluent_kafka, snappy, lz4.frame, zstandard'], {
-        stdio: 'ignore',
-        timeout: 20_000,
-      })
-      return candidate
-    } catch {}
-  }
-  throw new Error(
-    'no python3 with kafka-python, confluent-kafka and the codec modules; run scripts/install-system-deps.sh',
-  )
-}
+/** The codec modules too: kafka-python and confluent-kafka decompress with them. */
+const CODEC_MODULES = ['snappy', 'lz4.frame', 'zstandard']
 
 async function readWithPython(library: 'kafka-python' | 'confluent', brokers: string[]): Promise<string[]> {
-  const output = await run(python(), ['-c', PYTHON_READER, library, brokers.join(','), TOPICS.join(',')], 90_000)
+  const output = await run(python(CODEC_MODULES), ['-c', PYTHON_READER, library, brokers.join(','), TOPICS.join(',')], {
+    timeoutMs: 90_000,
+  })
   const unb64 = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64'))
   return output
     .toString('utf8')
@@ -319,7 +247,7 @@ describe('Producer with snappy, lz4 and zstd, read back by kcat, kafka-python, c
   })
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL')
+    killChildren()
     await cluster?.stop()
   })
 

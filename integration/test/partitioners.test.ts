@@ -1,4 +1,3 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { ConfigError, murmur2, type Partitioner, Producer } from '@tributary/core'
 import {
   byHeader,
@@ -12,6 +11,7 @@ import {
 import { MockCluster } from '@tributary/testing'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { killChildren, python, run } from './support/processes.js'
 
 // The partitioners of @tributary/partitioners against the clients they are named after, where
 // those clients run here: librdkafka through kcat and confluent-kafka for Python, producing keyed
@@ -74,35 +74,6 @@ const other = (name: LibrdkafkaName): (() => Partitioner) => (name === 'murmur2_
 
 const keyBytes = (key: string | null) => (key === null ? null : Buffer.from(key, 'utf8'))
 
-const children = new Set<ChildProcess>()
-
-function run(command: string, args: string[], input: string, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-    children.add(child)
-    const out: Buffer[] = []
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      children.delete(child)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      children.delete(child)
-      if (code === 0) resolve(Buffer.concat(out))
-      else reject(new Error(`${command} exited with ${code ?? signal}: ${err.slice(-2000)}`))
-    })
-    child.stdin.on('error', () => {})
-    child.stdin.end(input)
-  })
-}
-
 /** Where each record landed, by its value (the index of its key). */
 function landed(cluster: MockCluster, topic: string): Map<number, number> {
   return new Map(cluster.records(topic).map((r) => [Number(r.value?.toString()), r.partition]))
@@ -148,17 +119,6 @@ for name in names:
         sys.exit("not delivered: %s" % errors[:5])
 `
 
-function python(): string {
-  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
-    if (candidate === undefined || candidate === '') continue
-    try {
-      execFileSync(candidate, ['-c', 'import confluent_kafka'], { stdio: 'ignore', timeout: 20_000 })
-      return candidate
-    } catch {}
-  }
-  throw new Error('no python3 with confluent-kafka; run scripts/install-system-deps.sh')
-}
-
 describe('partitioners against librdkafka (kcat, confluent-kafka) through the mock cluster', () => {
   let cluster: MockCluster
 
@@ -167,7 +127,7 @@ describe('partitioners against librdkafka (kcat, confluent-kafka) through the mo
   })
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL')
+    killChildren()
     await cluster?.stop()
   })
 
@@ -183,8 +143,7 @@ describe('partitioners against librdkafka (kcat, confluent-kafka) through the mo
           await run(
             'kcat',
             ['-P', '-b', cluster.bootstrapBrokers.join(','), '-t', topic, '-K', '\\t', '-X', `partitioner=${name}`],
-            input,
-            60_000,
+            { input, timeoutMs: 60_000 },
           )
           // kcat reads null and empty keys as intended: the stored keys are exactly the ones given.
           const stored = new Map(cluster.records(topic).map((r) => [Number(r.value?.toString()), r.key]))
@@ -211,8 +170,7 @@ describe('partitioners against librdkafka (kcat, confluent-kafka) through the mo
         PARTITIONERS.map((p) => p.name).join(','),
         String(count),
       ],
-      keys.map((k) => `${JSON.stringify(k)}\n`).join(''),
-      90_000,
+      { input: keys.map((k) => `${JSON.stringify(k)}\n`).join(''), timeoutMs: 90_000 },
     )
     for (const { name, ours } of PARTITIONERS) {
       expect(mismatches(name, keys, landed(cluster, `py-${name}-${count}`), count, ours()), name).toEqual([])

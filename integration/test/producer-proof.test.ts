@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { murmur2, Producer, type ProducerRecord, type RecordMetadata } from '@tributary/core'
 import { MockCluster, type MockRecord } from '@tributary/testing'
 import { Partitioners, type PartitionMetadata } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { killChildren, python, readWithKcat as readKcat, run } from './support/processes.js'
 
 // The proof of the core producer: 100,000 records through the real wire protocol into the mock
 // cluster, then read back by two consumers that share no code with Tributary: kcat (librdkafka, C)
@@ -168,99 +168,16 @@ const expectedAll = (sent: SentRecord[], metas: RecordMetadata[]): string[] =>
 // ---------------------------------------------------------------------------------------------
 // Independent consumers
 
-const children = new Set<ChildProcess>()
-
-/** Runs a program to completion (bounded by `timeoutMs`, then killed) and returns its stdout bytes. */
-function run(command: string, args: string[], timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    const out: Buffer[] = []
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      children.delete(child)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      children.delete(child)
-      if (code === 0) resolve(Buffer.concat(out))
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}: ${err.slice(-2000)}`))
-    })
-  })
-}
-
-function killChildren(): void {
-  for (const child of children) child.kill('SIGKILL')
-  children.clear()
-}
-
-/**
- * Reads partitions with kcat's JSON envelope. kcat writes key, payload and header bytes raw except
- * that it escapes control characters and quotes, so the output decoded as latin1 and parsed as JSON
- * gives back every byte (one char per byte). CRCs are checked by librdkafka.
- */
+/** Reads partitions with kcat's JSON envelope, every byte given back; CRCs are checked by librdkafka. */
 async function readWithKcat(brokers: string[], topic: string, partitions: number[]): Promise<string[]> {
   const outputs = await Promise.all(
-    partitions.map((p) =>
-      run(
-        'kcat',
-        [
-          '-C',
-          '-q',
-          '-b',
-          brokers.join(','),
-          '-t',
-          topic,
-          '-p',
-          String(p),
-          '-o',
-          'beginning',
-          '-e',
-          '-J',
-          '-X',
-          'check.crcs=true',
-        ],
-        60_000,
-      ),
-    ),
+    partitions.map((partition) => readKcat(brokers, topic, { partition, timeoutMs: 60_000 })),
   )
-  const latin1 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'latin1'))
   const records: string[] = []
   for (const output of outputs) {
-    for (const line of output.toString('latin1').split('\n')) {
-      if (line === '') continue
-      const m = JSON.parse(line) as {
-        partition: number
-        offset: number
-        tstype: string
-        ts: number
-        key: string | null
-        payload: string | null
-        headers?: Array<string | null>
-      }
+    for (const m of output) {
       expect(m.tstype).toBe('create')
-      const flat = m.headers ?? []
-      const headers: Array<[string, Buffer | null]> = []
-      for (let i = 0; i < flat.length; i += 2) {
-        headers.push([(latin1(flat[i] as string) as Buffer).toString('utf8'), latin1(flat[i + 1] ?? null)])
-      }
-      records.push(
-        canonical({
-          partition: m.partition,
-          offset: BigInt(m.offset),
-          timestamp: BigInt(m.ts),
-          key: latin1(m.key),
-          value: latin1(m.payload),
-          headers,
-        }),
-      )
+      records.push(canonical(m))
     }
   }
   return records
@@ -293,23 +210,10 @@ while left:
 consumer.close()
 `
 
-/** The first python3 that has kafka-python (Debian's python3-kafka lives under /usr/bin/python3). */
-function kafkaPython(): string {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(candidate, ['-c', 'import kafka'], { stdio: 'ignore', timeout: 20_000 })
-      return candidate
-    } catch {}
-  }
-  throw new Error('no python3 with kafka-python found; run scripts/install-system-deps.sh')
-}
-
 async function readWithKafkaPython(brokers: string[], topic: string, partitions: number[]): Promise<string[]> {
-  const output = await run(
-    kafkaPython(),
-    ['-c', KAFKA_PYTHON_READER, brokers.join(','), topic, partitions.join(',')],
-    120_000,
-  )
+  const output = await run(python(), ['-c', KAFKA_PYTHON_READER, brokers.join(','), topic, partitions.join(',')], {
+    timeoutMs: 120_000,
+  })
   const b64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'))
   return output
     .toString('utf8')

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import {
   ConfigError,
   Producer,
@@ -10,16 +8,14 @@ import {
 import { ErrorCodes } from '@tributary/core/protocol'
 import { MockCluster } from '@tributary/testing'
 import { afterEach, describe, expect, it } from 'vitest'
+import { killChildren, python, run } from './support/processes.js'
 
 const quiet = { logger: false as const }
 
 /** Runs kcat and resolves with its stdout; rejects on a non-zero exit or after 30 s. */
-function kcat(args: string[]): Promise<string> {
-  return run('kcat', args)
+async function kcat(args: string[]): Promise<string> {
+  return (await run('kcat', args, { timeoutMs: 30_000 })).toString('utf8')
 }
-
-/** Debian's python3 has confluent-kafka (scripts/install-system-deps.sh); a pyenv python3 may not. */
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
 
 const TRANSACTIONAL_PRODUCER_PY = `
 import sys
@@ -37,28 +33,12 @@ p.abort_transaction(30)
 print('done')
 `
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => err.push(c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'))
-      else reject(new Error(`${command} exited ${code}: ${Buffer.concat(err).toString('utf8')}`))
-    })
-  })
-}
-
 describe('Transactions against the mock cluster', () => {
   const producers: Producer[] = []
   let cluster: MockCluster | undefined
 
   afterEach(async () => {
+    killChildren()
     await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
     await cluster?.stop()
     cluster = undefined
@@ -253,7 +233,9 @@ describe('Transactions against the mock cluster', () => {
 
   it("serves Python confluent-kafka's transactional producer: commit, abort and fencing as librdkafka expects", async () => {
     const c = await start()
-    const out = await run(PYTHON, ['-c', TRANSACTIONAL_PRODUCER_PY, c.bootstrapBrokers.join(',')])
+    const out = (
+      await run(python(), ['-c', TRANSACTIONAL_PRODUCER_PY, c.bootstrapBrokers.join(',')], { timeoutMs: 30_000 })
+    ).toString('utf8')
     expect(out.trim()).toBe('done')
     expect(values(c, 'u', 'read_committed')).toEqual(['py-committed-1', 'py-committed-2'])
     expect(values(c, 'u', 'read_uncommitted')).toEqual(['py-aborted', 'py-committed-1', 'py-committed-2'])
