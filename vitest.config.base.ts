@@ -4,9 +4,13 @@ import { SummaryReporter } from './scripts/vitest-summary-reporter.js'
 /** The export condition that maps `@tributary/*` imports to their TypeScript sources. */
 export const SOURCE_CONDITION = '@tributary/source'
 
-/** Test options shared by the root run (all packages in one process) and each package's own run. */
+/**
+ * Test options shared by the root run (all packages in one process) and each package's own run. A
+ * run that finds no test fails: every project (each packages/*, integration, test-support) has tests,
+ * so finding none means a broken include pattern or filter, not a pass.
+ */
 export const sharedTestOptions = {
-  passWithNoTests: true,
+  passWithNoTests: false,
   testTimeout: 60_000,
   hookTimeout: 60_000,
   teardownTimeout: 10_000,

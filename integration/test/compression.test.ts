@@ -2,13 +2,13 @@ import { lz4 } from '@tributary/compression/lz4'
 import { snappy } from '@tributary/compression/snappy'
 import { zstd } from '@tributary/compression/zstd'
 import { type Codec, Producer, type RecordMetadata } from '@tributary/core'
+import { registerKafkajsCodecs } from '@tributary/test-support/kafkajs-codecs'
+import { readWithKcat as readKcat } from '@tributary/test-support/kcat'
+import { jsonLines, killChildren, run } from '@tributary/test-support/processes'
+import { PYTHON_CODEC_MODULES, PYTHON_KAFKA_CLIENTS, python } from '@tributary/test-support/python'
+import { prng } from '@tributary/test-support/random'
 import { MockCluster, type MockRecord } from '@tributary/testing'
-import { decompress as fzstdDecompress } from 'fzstd'
-import { CompressionCodecs, CompressionTypes } from 'kafkajs'
-import SnappyCodec from 'kafkajs-snappy'
-import * as lz4js from 'lz4js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killChildren, python, readWithKcat as readKcat, run } from './support/processes.js'
 
 // The producer with each codec of @tributary/compression, end to end: records sent through the
 // wire protocol into the mock cluster (which keeps the batches as sent), then read back by clients
@@ -26,18 +26,6 @@ const CASES: ReadonlyArray<{ topic: string; codec: Codec; type: number }> = [
 const TOPICS = CASES.map((c) => c.topic)
 const PARTITIONS = 3
 const RECORDS = 2_000
-
-/** mulberry32, so every run sends the same records. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Sent {
   key: Buffer | null
@@ -142,55 +130,35 @@ else:
     c.close()
 `
 
-/** The codec modules too: kafka-python and confluent-kafka decompress with them. */
-const CODEC_MODULES = ['snappy', 'lz4.frame', 'zstandard']
+/** Both clients, and the codec modules they decompress with. */
+const PYTHON_READER_MODULES = [...PYTHON_KAFKA_CLIENTS, ...PYTHON_CODEC_MODULES]
 
 async function readWithPython(library: 'kafka-python' | 'confluent', brokers: string[]): Promise<string[]> {
-  const output = await run(python(CODEC_MODULES), ['-c', PYTHON_READER, library, brokers.join(','), TOPICS.join(',')], {
-    timeoutMs: 90_000,
-  })
+  const { stdout } = await run(
+    python(PYTHON_READER_MODULES),
+    ['-c', PYTHON_READER, library, brokers.join(','), TOPICS.join(',')],
+    { timeoutMs: 90_000 },
+  )
   const unb64 = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64'))
-  return output
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const m = JSON.parse(line) as {
-        t: string
-        p: number
-        o: number
-        ts: number
-        k: string | null
-        v: string | null
-        h: Array<[string, string | null]>
-      }
-      return canonical({
-        topic: m.t,
-        partition: m.p,
-        offset: BigInt(m.o),
-        timestamp: BigInt(m.ts),
-        key: unb64(m.k),
-        value: unb64(m.v),
-        headers: m.h.map(([key, value]) => ({ key, value: unb64(value) })),
-      })
-    })
-}
-
-/** kafkajs codec plugins on implementations independent of Tributary's (see the testing peer test). */
-function registerKafkajsCodecs(): void {
-  CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec
-  CompressionCodecs[CompressionTypes.LZ4] = () => ({
-    compress: async () => {
-      throw new Error('decode only')
-    },
-    decompress: async (buffer: Buffer) => Buffer.from(lz4js.decompress(buffer)),
-  })
-  CompressionCodecs[CompressionTypes.ZSTD] = () => ({
-    compress: async () => {
-      throw new Error('decode only')
-    },
-    decompress: async (buffer: Buffer) => Buffer.from(fzstdDecompress(buffer)),
-  })
+  return jsonLines<{
+    t: string
+    p: number
+    o: number
+    ts: number
+    k: string | null
+    v: string | null
+    h: Array<[string, string | null]>
+  }>(stdout).map((m) =>
+    canonical({
+      topic: m.t,
+      partition: m.p,
+      offset: BigInt(m.o),
+      timestamp: BigInt(m.ts),
+      key: unb64(m.k),
+      value: unb64(m.v),
+      headers: m.h.map(([key, value]) => ({ key, value: unb64(value) })),
+    }),
+  )
 }
 
 describe('Producer with snappy, lz4 and zstd, read back by kcat, kafka-python, confluent-kafka and kafkajs', () => {
@@ -298,7 +266,7 @@ describe('Producer with snappy, lz4 and zstd, read back by kcat, kafka-python, c
   )
 
   it('kafkajs’s record batch decoder, with independent codec plugins, decodes every stored batch', async () => {
-    registerKafkajsCodecs()
+    await registerKafkajsCodecs()
     // @ts-expect-error kafkajs ships no types for its internal modules
     const Decoder = (await import('kafkajs/src/protocol/decoder.js')).default as new (buffer: Buffer) => unknown
     // @ts-expect-error kafkajs ships no types for its internal modules

@@ -8,10 +8,13 @@ import {
   murmur2Random,
   toKafkajs,
 } from '@tributary/partitioners'
+import { produceWithKcat } from '@tributary/test-support/kcat'
+import { killChildren, run } from '@tributary/test-support/processes'
+import { python } from '@tributary/test-support/python'
+import { prng } from '@tributary/test-support/random'
 import { MockCluster } from '@tributary/testing'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killChildren, python, run } from './support/processes.js'
 
 // The partitioners of @tributary/partitioners against the clients they are named after, where
 // those clients run here: librdkafka through kcat and confluent-kafka for Python, producing keyed
@@ -29,18 +32,6 @@ const PARTITIONERS: ReadonlyArray<{ name: LibrdkafkaName; ours: () => Partitione
 ]
 const COUNTS = [1, 3, 7, 16, 64]
 const KEYS_PER_RUN = 500
-
-/** mulberry32, so every run uses the same keys. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * Keys as kcat reads them from `key<TAB>value` lines: printable ASCII and UTF-8 text of 1 to 48
@@ -140,11 +131,7 @@ describe('partitioners against librdkafka (kcat, confluent-kafka) through the mo
           cluster.createTopic(topic, count)
           const keys = makeKeys(KEYS_PER_RUN, count * 1000 + name.length)
           const input = keys.map((key, i) => (key === null ? `${i}\n` : `${key}\t${i}\n`)).join('')
-          await run(
-            'kcat',
-            ['-P', '-b', cluster.bootstrapBrokers.join(','), '-t', topic, '-K', '\\t', '-X', `partitioner=${name}`],
-            { input, timeoutMs: 60_000 },
-          )
+          await produceWithKcat(cluster.bootstrapBrokers, topic, input, { properties: { partitioner: name } })
           // kcat reads null and empty keys as intended: the stored keys are exactly the ones given.
           const stored = new Map(cluster.records(topic).map((r) => [Number(r.value?.toString()), r.key]))
           expect(keys.map((_, i) => stored.get(i)?.toString() ?? null)).toEqual(keys)

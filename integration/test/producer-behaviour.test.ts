@@ -5,42 +5,22 @@ import {
   ConfigError,
   Producer,
   ProducerClosedError,
-  type ProducerOptions,
   type RecordMetadata,
   TimeoutError,
 } from '@tributary/core'
 import { ErrorCodes } from '@tributary/core/protocol'
-import { MockCluster, type MockClusterOptions } from '@tributary/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { outcome, sleep } from '@tributary/test-support/async'
+import { FrameReader } from '@tributary/test-support/frames'
+import { useHarness } from '@tributary/test-support/harness'
+import type { MockCluster } from '@tributary/testing'
+import { describe, expect, it } from 'vitest'
 
 // Behaviours of the producer (issue 3) proved against the mock cluster, beyond producer.test.ts:
 // idempotent recovery from OUT_OF_ORDER_SEQUENCE_NUMBER, pipelining, request sharing, linger and
 // batch size, backpressure, metadata timeouts, per-call timeouts, sticky partitioning, validation,
 // acks=1, close with a timeout, and a broker restart. Counts, never durations, are asserted.
 
-const quiet = { logger: false as const }
-
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Settles to the value or the error, so a test can inspect failures without try/catch. */
-const outcome = <T>(promise: Promise<T>): Promise<T | Error> =>
-  promise.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
-
-/** Reassembles Kafka frames (int32 size + body) from a byte stream. */
-class FrameReader {
-  private pending: Buffer = Buffer.alloc(0)
-  constructor(private readonly onFrame: (body: Buffer) => void) {}
-  push(chunk: Buffer): void {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk])
-    while (this.pending.length >= 4) {
-      const size = this.pending.readInt32BE(0)
-      if (this.pending.length < 4 + size) break
-      this.onFrame(this.pending.subarray(4, 4 + size))
-      this.pending = this.pending.subarray(4 + size)
-    }
-  }
-}
 
 const PRODUCE_API_KEY = 0
 
@@ -90,31 +70,11 @@ class InFlightProbe {
 }
 
 describe('Producer behaviour against the mock cluster', () => {
-  const producers: Array<Producer<unknown, unknown, unknown, unknown>> = []
-  const probes: InFlightProbe[] = []
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    for (const probe of probes.splice(0)) probe.stop()
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions = {}): Promise<MockCluster> {
-    cluster = await MockCluster.start({ ...quiet, ...options })
-    return cluster
-  }
-
-  function producer(options: ProducerOptions): Producer {
-    const p = new Producer(options)
-    producers.push(p as unknown as Producer<unknown, unknown, unknown, unknown>)
-    return p
-  }
+  const { start, producer, defer } = useHarness()
 
   function probe(): InFlightProbe {
     const p = new InFlightProbe()
-    probes.push(p)
+    defer(() => p.stop())
     return p
   }
 

@@ -1,8 +1,11 @@
 import { murmur2, Producer, type ProducerRecord, type RecordMetadata } from '@tributary/core'
+import { readWithKcat as readKcat } from '@tributary/test-support/kcat'
+import { jsonLines, killChildren, run } from '@tributary/test-support/processes'
+import { python } from '@tributary/test-support/python'
+import { prng } from '@tributary/test-support/random'
 import { MockCluster, type MockRecord } from '@tributary/testing'
 import { Partitioners, type PartitionMetadata } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killChildren, python, readWithKcat as readKcat, run } from './support/processes.js'
 
 // The proof of the core producer: 100,000 records through the real wire protocol into the mock
 // cluster, then read back by two consumers that share no code with Tributary: kcat (librdkafka, C)
@@ -23,18 +26,6 @@ const ALL_PARTITIONS = [0, 1, 2, 3, 4, 5]
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic records
-
-/** mulberry32: a small seeded PRNG, so every run sends the same records. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function bytes(random: () => number, length: number): Buffer {
   const out = Buffer.allocUnsafe(length)
@@ -211,34 +202,29 @@ consumer.close()
 `
 
 async function readWithKafkaPython(brokers: string[], topic: string, partitions: number[]): Promise<string[]> {
-  const output = await run(python(), ['-c', KAFKA_PYTHON_READER, brokers.join(','), topic, partitions.join(',')], {
+  const { stdout } = await run(python(), ['-c', KAFKA_PYTHON_READER, brokers.join(','), topic, partitions.join(',')], {
     timeoutMs: 120_000,
   })
   const b64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'))
-  return output
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const m = JSON.parse(line) as {
-        p: number
-        o: number
-        t: number
-        tt: number
-        k: string | null
-        v: string | null
-        h: Array<[string, string | null]>
-      }
-      expect(m.tt).toBe(0) // create time
-      return canonical({
-        partition: m.p,
-        offset: BigInt(m.o),
-        timestamp: BigInt(m.t),
-        key: b64(m.k),
-        value: b64(m.v),
-        headers: m.h.map(([k, v]) => [k, b64(v)]),
-      })
+  return jsonLines<{
+    p: number
+    o: number
+    t: number
+    tt: number
+    k: string | null
+    v: string | null
+    h: Array<[string, string | null]>
+  }>(stdout).map((m) => {
+    expect(m.tt).toBe(0) // create time
+    return canonical({
+      partition: m.p,
+      offset: BigInt(m.o),
+      timestamp: BigInt(m.t),
+      key: b64(m.k),
+      value: b64(m.v),
+      headers: m.h.map(([k, v]) => [k, b64(v)]),
     })
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,32 +1,14 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
-import { Producer, ProducerClosedError, type ProducerOptions, type RecordMetadata } from '@tributary/core'
+import { ProducerClosedError, type RecordMetadata } from '@tributary/core'
 import { decodeRequestFrame, type ProduceRequest } from '@tributary/core/protocol'
-import { MockCluster, type MockClusterOptions } from '@tributary/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { outcome } from '@tributary/test-support/async'
+import { FrameReader } from '@tributary/test-support/frames'
+import { useHarness } from '@tributary/test-support/harness'
+import { describe, expect, it } from 'vitest'
 
 // Regression tests for producer bugs found while writing the proof and behaviour tests: each
 // comment says what went wrong and how it was reproduced.
-
-const quiet = { logger: false as const }
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const outcome = <T>(promise: Promise<T>): Promise<T | Error> =>
-  promise.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
-
-/** Reassembles Kafka frames (int32 size + body) from a byte stream. */
-class FrameReader {
-  private pending: Buffer = Buffer.alloc(0)
-  constructor(private readonly onFrame: (body: Buffer) => void) {}
-  push(chunk: Buffer): void {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk])
-    while (this.pending.length >= 4) {
-      const size = this.pending.readInt32BE(0)
-      if (this.pending.length < 4 + size) break
-      this.onFrame(this.pending.subarray(4, 4 + size))
-      this.pending = this.pending.subarray(4 + size)
-    }
-  }
-}
 
 /** Decodes every Produce request the brokers of this process receive ('net.server.socket'). */
 class ProduceRequestTap {
@@ -48,27 +30,7 @@ class ProduceRequestTap {
 }
 
 describe('Producer regressions', () => {
-  const producers: Array<Producer<unknown, unknown, unknown, unknown>> = []
-  const taps: ProduceRequestTap[] = []
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    for (const tap of taps.splice(0)) tap.stop()
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions = {}): Promise<MockCluster> {
-    cluster = await MockCluster.start({ ...quiet, ...options })
-    return cluster
-  }
-
-  function producer(options: ProducerOptions): Producer {
-    const p = new Producer(options)
-    producers.push(p as unknown as Producer<unknown, unknown, unknown, unknown>)
-    return p
-  }
+  const { start, producer, defer } = useHarness()
 
   // Regression 1 — several batches of one partition in one Produce request.
   // Sender.drainOnce (packages/core/src/producer/sender.ts, the `while (q.batches.length > 0)` loop)
@@ -105,7 +67,7 @@ describe('Producer regressions', () => {
   it('puts at most one batch per partition in a Produce request, as Kafka requires since Produce v3', async () => {
     const c = await start({ topics: [{ name: 't' }] })
     const tap = new ProduceRequestTap()
-    taps.push(tap)
+    defer(() => tap.stop())
     const p = producer({ bootstrapBrokers: c.bootstrapBrokers, batchBytes: 300, lingerMs: 0 })
     await p.connect()
     await Promise.all(
@@ -142,8 +104,10 @@ describe('Producer regressions', () => {
     const inFlight = outcome(p.send({ topic: 't', value: 'in flight' }))
     await expect.poll(() => c.requests().filter((r) => r.apiName === 'Produce').length).toBe(2)
     await p.close({ timeoutMs: 200 })
-    // Bounded: a settled record is settled at once; 5 s is only there so the test cannot hang.
-    const settled = await Promise.race([inFlight, sleep(5_000).then(() => 'still pending after close resolved')])
+    // Settled by the time close() resolved: raced against a macrotask queued once close() returned
+    // (setImmediate runs after every promise reaction already due), not against wall-clock time.
+    const afterClose = new Promise<string>((resolve) => setImmediate(resolve, 'still pending after close resolved'))
+    const settled = await Promise.race([inFlight, afterClose])
     expect(ProducerClosedError.isInstance(settled) ? 'ProducerClosedError' : settled).toBe('ProducerClosedError')
   })
 

@@ -7,7 +7,8 @@ import {
   type SendResult,
   stringSerializer,
 } from '@tributary/core'
-import { afterEach, describe, expectTypeOf, it } from 'vitest'
+import { useHarness } from '@tributary/test-support/harness'
+import { describe, expectTypeOf, it } from 'vitest'
 
 // Type-level tests: `npm run typecheck` (tsc over integration/) checks every expectTypeOf below and
 // that each line after a `@ts-expect-error` really is an error; at run time they only construct
@@ -25,15 +26,7 @@ const bootstrapBrokers = ['127.0.0.1:9']
 function typeOnly(_body: () => unknown): void {}
 
 describe('Producer types', () => {
-  const producers: Array<{ close(options?: { timeoutMs?: number }): Promise<void> }> = []
-  afterEach(async () => {
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 1000 })))
-  })
-
-  function track<P extends { close(options?: { timeoutMs?: number }): Promise<void> }>(producer: P): P {
-    producers.push(producer)
-    return producer
-  }
+  const { track } = useHarness({ closeTimeoutMs: 1000 })
 
   it('infers the key and value types from the serializers, so send requires a string key and an Order value', () => {
     const producer = track(

@@ -6,40 +6,17 @@ import {
   murmur2,
   Producer,
   ProducerClosedError,
-  type ProducerOptions,
   RecordTooLargeError,
   SerializationError,
   stringSerializer,
   TimeoutError,
 } from '@tributary/core'
 import { ErrorCodes } from '@tributary/core/protocol'
-import { MockCluster } from '@tributary/testing'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const quiet = { logger: false as const }
+import { useHarness } from '@tributary/test-support/harness'
+import { describe, expect, it } from 'vitest'
 
 describe('Producer against the mock cluster', () => {
-  const producers: Array<Producer<unknown, unknown, unknown, unknown>> = []
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: Parameters<typeof MockCluster.start>[0] = {}): Promise<MockCluster> {
-    cluster = await MockCluster.start({ ...quiet, ...options })
-    return cluster
-  }
-
-  function producer<K = Buffer | string | null, V = Buffer | string | null, HK = string, HV = Buffer | string | null>(
-    options: ProducerOptions<K, V, HK, HV>,
-  ): Producer<K, V, HK, HV> {
-    const p = new Producer(options)
-    producers.push(p as unknown as Producer<unknown, unknown, unknown, unknown>)
-    return p
-  }
+  const { start, producer, track } = useHarness()
 
   it('sends a record and resolves with the topic, partition, offset and timestamp the broker gave it', async () => {
     const c = await start({ topics: [{ name: 'orders', partitions: 3 }] })
@@ -65,7 +42,6 @@ describe('Producer against the mock cluster', () => {
     const c = await start()
     const addresses = c.bootstrapBrokers
     await c.stop()
-    cluster = undefined
     const p = producer({ bootstrapBrokers: addresses, connectTimeoutMs: 1000 })
     const error = await p.connect().catch((e: unknown) => e)
     expect(BrokerNotAvailableError.isInstance(error)).toBe(true)
@@ -315,7 +291,7 @@ describe('Producer against the mock cluster', () => {
       'compression.type': 'gzip',
       'enable.idempotence': true,
     })
-    producers.push(p as unknown as Producer<unknown, unknown, unknown, unknown>)
+    track(p)
     expect((await p.send({ topic: 't', value: 'props' })).offset).toBe(0n)
     expect(c.batches('t', 0)[0]?.compression).toBe(1)
     expect(() => Producer.fromProperties({ 'bootstrap.servers': 'x:1', 'lingr.ms': 5 })).toThrow(/lingr\.ms/)

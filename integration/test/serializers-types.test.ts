@@ -2,8 +2,9 @@ import { Producer, type ProducerRecord, stringSerializer } from '@tributary/core
 import { SchemaRegistryClient } from '@tributary/schema-registry'
 import { type AvroSerializer, avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
 import { protobufSerializer } from '@tributary/serializer-protobuf'
+import { useHarness } from '@tributary/test-support/harness'
 import protobuf from 'protobufjs'
-import { afterEach, describe, expectTypeOf, it } from 'vitest'
+import { describe, expectTypeOf, it } from 'vitest'
 
 // Type-level tests: `npm run typecheck` (tsc over integration/) checks every expectTypeOf below and
 // that each line after a `@ts-expect-error` really is an error. At run time they only construct
@@ -30,17 +31,14 @@ const registry = new SchemaRegistryClient({ url: 'http://127.0.0.1:9' })
 function typeOnly(_body: () => unknown): void {}
 
 describe('Producer types with schema serializers', () => {
-  const producers: Array<{ close(options?: { timeoutMs?: number }): Promise<void> }> = []
-  afterEach(async () => {
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 1000 })))
-  })
+  const { track } = useHarness({ closeTimeoutMs: 1000 })
 
   it('new Producer({ serializers: { value: avroSerializer<Order>(...) } }) makes send require an Order value', () => {
     const producer = new Producer({
       bootstrapBrokers,
       serializers: { value: avroSerializer<Order>({ schema: orderSchema, registry }) },
     })
-    producers.push(producer)
+    track(producer)
     type Sent = Parameters<typeof producer.send>[0]
     expectTypeOf<Sent['value']>().toEqualTypeOf<Order>()
     expectTypeOf(avroSerializer<Order>({ schema: orderSchema })).toEqualTypeOf<AvroSerializer<Order>>()
@@ -71,7 +69,7 @@ describe('Producer types with schema serializers', () => {
         value: avroSerializer<Order>({ schema: orderSchema, registry }),
       },
     })
-    producers.push(producer)
+    track(producer)
     expectTypeOf<Parameters<typeof producer.send>[0]>().toEqualTypeOf<
       ProducerRecord<string, Order, string, Buffer | string | null>
     >()
@@ -90,7 +88,7 @@ describe('Producer types with schema serializers', () => {
       bootstrapBrokers,
       serializers: { key: stringSerializer(), value: protobufSerializer<Order>({ type: Order }) },
     })
-    producers.push(producer)
+    track(producer)
     expectTypeOf<Parameters<typeof producer.send>[0]['value']>().toEqualTypeOf<Order>()
     typeOnly(() => {
       void producer.send({ topic: 'orders', key: 'o-1', value: { id: 'o-1', total: 1 } })

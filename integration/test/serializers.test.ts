@@ -2,39 +2,12 @@ import { Producer, SerializationError, stringSerializer } from '@tributary/core'
 import { SchemaRegistryClient, SchemaRegistryConnectionError } from '@tributary/schema-registry'
 import { avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
 import { protobufDeserializer, protobufSerializer } from '@tributary/serializer-protobuf'
-import { MockCluster, MockSchemaRegistry } from '@tributary/testing'
+import { type Order, orderAvroSchema } from '@tributary/test-support/fixtures'
+import { useHarness } from '@tributary/test-support/harness'
 import protobuf from 'protobufjs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-interface Order {
-  id: string
-  total: number
-  items: Array<{ sku: string; quantity: number }>
-}
-
-const orderV1 = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'com.acme',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'total', type: 'double' },
-    {
-      name: 'items',
-      type: {
-        type: 'array',
-        items: {
-          type: 'record',
-          name: 'Item',
-          fields: [
-            { name: 'sku', type: 'string' },
-            { name: 'quantity', type: 'int' },
-          ],
-        },
-      },
-    },
-  ],
-}
+const orderV1 = orderAvroSchema
 
 /** v2 adds a field with a default: BACKWARD compatible. */
 const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'currency', type: 'string', default: 'EUR' }] }
@@ -49,30 +22,18 @@ const orders: Order[] = Array.from({ length: 50 }, (_, i) => ({
   items: [{ sku: `sku-${i}`, quantity: i % 4 }],
 }))
 
-const quiet = { logger: false as const }
-
 describe('Schema serializers through the Producer and the mock cluster', () => {
-  let cluster: MockCluster | undefined
-  let registry: MockSchemaRegistry | undefined
-  const producers: Array<{ close(options?: { timeoutMs?: number }): Promise<void> }> = []
-
-  afterEach(async () => {
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
-    await cluster?.stop()
-    await registry?.stop()
-    cluster = undefined
-    registry = undefined
-  })
+  const { start, startRegistry, track } = useHarness()
 
   it('a Producer typed by avroSerializer<Order> sends; records read back decode to the same objects', async () => {
-    cluster = await MockCluster.start({ ...quiet, topics: [{ name: 'orders', partitions: 3 }] })
-    registry = await MockSchemaRegistry.start()
+    const cluster = await start({ topics: [{ name: 'orders', partitions: 3 }] })
+    const registry = await startRegistry()
     const client = new SchemaRegistryClient({ url: registry.url })
     const producer = new Producer({
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { key: stringSerializer(), value: avroSerializer<Order>({ schema: orderV1, registry: client }) },
     })
-    producers.push(producer)
+    track(producer)
 
     const results = await producer.sendBatch(orders.map((value) => ({ topic: 'orders', key: value.id, value })))
     expect(results.every((r) => r.ok)).toBe(true)
@@ -91,8 +52,8 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
   })
 
   it('schema evolution: records written with v1 and v2 read with v2, v1 ones taking the default', async () => {
-    cluster = await MockCluster.start({ ...quiet, topics: [{ name: 'orders', partitions: 1 }] })
-    registry = await MockSchemaRegistry.start()
+    const cluster = await start({ topics: [{ name: 'orders', partitions: 1 }] })
+    const registry = await startRegistry()
     const client = new SchemaRegistryClient({ url: registry.url })
     const v1 = new Producer({
       bootstrapBrokers: cluster.bootstrapBrokers,
@@ -102,7 +63,8 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { value: avroSerializer<OrderV2>({ schema: orderV2, registry: client }) },
     })
-    producers.push(v1, v2)
+    track(v1)
+    track(v2)
     await v1.send({ topic: 'orders', value: orders[1] as Order })
     await v2.send({ topic: 'orders', value: { ...(orders[2] as Order), currency: 'USD' } })
     expect(await client.getVersions('orders-value')).toEqual([1, 2])
@@ -121,7 +83,7 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { value: avroSerializer<Order & { channel: string }>({ schema: v3Schema, registry: client }) },
     })
-    producers.push(v3)
+    track(v3)
     const error = await v3.send({ topic: 'orders', value: { ...(orders[3] as Order), channel: 'web' } }).catch((e) => e)
     expect(SerializationError.isInstance(error)).toBe(true)
     expect((error as Error).message).toContain('incompatible')
@@ -129,14 +91,14 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
   })
 
   it('an invalid value fails its send with a SerializationError naming the field; nothing is sent', async () => {
-    cluster = await MockCluster.start({ ...quiet, topics: [{ name: 'orders', partitions: 1 }] })
-    registry = await MockSchemaRegistry.start()
+    const cluster = await start({ topics: [{ name: 'orders', partitions: 1 }] })
+    const registry = await startRegistry()
     const client = new SchemaRegistryClient({ url: registry.url })
     const producer = new Producer({
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { value: avroSerializer<Order>({ schema: orderV1, registry: client }) },
     })
-    producers.push(producer)
+    track(producer)
     const bad = { id: 'o-1', total: 3, items: [{ sku: 'a', quantity: 1 }, { sku: 'b' }] } as unknown as Order
     const error = await producer.send({ topic: 'orders', value: bad }).catch((e) => e)
     expect(SerializationError.isInstance(error)).toBe(true)
@@ -146,15 +108,15 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
   })
 
   it('registry unavailable: a typed error after retries fails those records; the producer keeps working for other topics', async () => {
-    cluster = await MockCluster.start({ ...quiet, topics: [{ name: 'orders' }, { name: 'payments' }] })
-    registry = await MockSchemaRegistry.start()
+    const cluster = await start({ topics: [{ name: 'orders' }, { name: 'payments' }] })
+    const registry = await startRegistry()
     const port = Number(new URL(registry.url).port)
     const client = new SchemaRegistryClient({ url: registry.url, retries: 2, retryBackoffMs: 20 })
     const producer = new Producer({
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { key: stringSerializer(), value: avroSerializer<Order>({ schema: orderV1, registry: client }) },
     })
-    producers.push(producer)
+    track(producer)
     await producer.send({ topic: 'orders', key: 'o-0', value: orders[0] as Order }) // orders-value is now cached
 
     await registry.stop() // connection refused from now on
@@ -177,14 +139,14 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
     expect(cluster.records('payments')).toHaveLength(0)
 
     // The failure was not cached: once the registry is back, the next record registers and goes.
-    registry = await MockSchemaRegistry.start({ port })
+    await startRegistry({ port })
     await producer.send({ topic: 'payments', key: 'p-5', value: orders[5] as Order })
     expect(cluster.records('payments').map((r) => r.key?.toString())).toEqual(['p-5'])
   })
 
   it('Protobuf: a Producer typed by protobufSerializer sends; records decode by the registered schema', async () => {
-    cluster = await MockCluster.start({ ...quiet, topics: [{ name: 'orders', partitions: 2 }] })
-    registry = await MockSchemaRegistry.start()
+    const cluster = await start({ topics: [{ name: 'orders', partitions: 2 }] })
+    const registry = await startRegistry()
     const client = new SchemaRegistryClient({ url: registry.url })
     const root = protobuf.parse(
       `syntax = "proto3";
@@ -198,7 +160,7 @@ describe('Schema serializers through the Producer and the mock cluster', () => {
       bootstrapBrokers: cluster.bootstrapBrokers,
       serializers: { key: stringSerializer(), value: protobufSerializer<Order>({ type: OrderType, registry: client }) },
     })
-    producers.push(producer)
+    track(producer)
     const results = await producer.sendBatch(
       orders.slice(0, 10).map((value) => ({ topic: 'orders', key: value.id, value })),
     )

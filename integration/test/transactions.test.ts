@@ -6,16 +6,12 @@ import {
   TransactionStateError,
 } from '@tributary/core'
 import { ErrorCodes } from '@tributary/core/protocol'
-import { MockCluster } from '@tributary/testing'
-import { afterEach, describe, expect, it } from 'vitest'
-import { killChildren, python, run } from './support/processes.js'
-
-const quiet = { logger: false as const }
-
-/** Runs kcat and resolves with its stdout; rejects on a non-zero exit or after 30 s. */
-async function kcat(args: string[]): Promise<string> {
-  return (await run('kcat', args, { timeoutMs: 30_000 })).toString('utf8')
-}
+import { useHarness } from '@tributary/test-support/harness'
+import { kcat } from '@tributary/test-support/kcat'
+import { run } from '@tributary/test-support/processes'
+import { python } from '@tributary/test-support/python'
+import type { MockCluster } from '@tributary/testing'
+import { describe, expect, it } from 'vitest'
 
 const TRANSACTIONAL_PRODUCER_PY = `
 import sys
@@ -34,30 +30,18 @@ print('done')
 `
 
 describe('Transactions against the mock cluster', () => {
-  const producers: Producer[] = []
-  let cluster: MockCluster | undefined
+  const harness = useHarness()
 
-  afterEach(async () => {
-    killChildren()
-    await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 2000 }).catch(() => {})))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(): Promise<MockCluster> {
-    cluster = await MockCluster.start({ ...quiet, brokers: 3, topics: [{ name: 't', partitions: 3 }, { name: 'u' }] })
-    return cluster
-  }
+  const start = (): Promise<MockCluster> =>
+    harness.start({ brokers: 3, topics: [{ name: 't', partitions: 3 }, { name: 'u' }] })
 
   function producer(c: MockCluster, options: Partial<ProducerOptions> = {}): Producer {
-    const p = new Producer({
+    return harness.producer({
       bootstrapBrokers: c.bootstrapBrokers,
       transactionalId: 'tx-1',
       retryBackoffMs: 10,
       ...options,
     })
-    producers.push(p)
-    return p
   }
 
   const values = (c: MockCluster, topic: string, isolation: 'read_committed' | 'read_uncommitted') =>
@@ -186,8 +170,7 @@ describe('Transactions against the mock cluster', () => {
     expect(() => p.beginTransaction()).toThrow(/already open/)
     await expect(p.transaction(async () => {})).rejects.toThrow(/already open/)
     await p.abortTransaction()
-    const plain = new Producer({ bootstrapBrokers: c.bootstrapBrokers })
-    producers.push(plain)
+    const plain = harness.producer({ bootstrapBrokers: c.bootstrapBrokers })
     expect(() => plain.beginTransaction()).toThrow(/transactionalId/)
     expect(() => new Producer({ bootstrapBrokers: c.bootstrapBrokers, transactionalId: 'x', acks: 1 })).toThrow(
       ConfigError,
@@ -209,33 +192,38 @@ describe('Transactions against the mock cluster', () => {
     await p.transaction(async (tx) => {
       await tx.send({ topic: 'u', value: 'c2' })
     })
-    const read = (isolation: string) =>
-      kcat([
-        '-C',
-        '-b',
-        c.bootstrapBrokers.join(','),
-        '-t',
-        'u',
-        '-p',
-        '0',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-f',
-        '%s\n',
-        '-X',
-        `isolation.level=${isolation}`,
-      ])
+    const read = async (isolation: string) =>
+      (
+        await kcat(
+          [
+            '-C',
+            '-b',
+            c.bootstrapBrokers.join(','),
+            '-t',
+            'u',
+            '-p',
+            '0',
+            '-o',
+            'beginning',
+            '-e',
+            '-q',
+            '-f',
+            '%s\n',
+            '-X',
+            `isolation.level=${isolation}`,
+          ],
+          { timeoutMs: 30_000 },
+        )
+      ).stdout
     expect((await read('read_committed')).trim().split('\n')).toEqual(['c1', 'c2'])
     expect((await read('read_uncommitted')).trim().split('\n')).toEqual(['c1', 'a1', 'c2'])
   })
 
   it("serves Python confluent-kafka's transactional producer: commit, abort and fencing as librdkafka expects", async () => {
     const c = await start()
-    const out = (
-      await run(python(), ['-c', TRANSACTIONAL_PRODUCER_PY, c.bootstrapBrokers.join(',')], { timeoutMs: 30_000 })
-    ).toString('utf8')
+    const { stdout: out } = await run(python(), ['-c', TRANSACTIONAL_PRODUCER_PY, c.bootstrapBrokers.join(',')], {
+      timeoutMs: 30_000,
+    })
     expect(out.trim()).toBe('done')
     expect(values(c, 'u', 'read_committed')).toEqual(['py-committed-1', 'py-committed-2'])
     expect(values(c, 'u', 'read_uncommitted')).toEqual(['py-aborted', 'py-committed-1', 'py-committed-2'])

@@ -1,16 +1,18 @@
 // The public API of @tributary/core. Explicit named exports only: what is not listed is internal.
 // The wire protocol is at the subpath `@tributary/core/protocol`.
 
-export { type Codec, CompressionType } from './compression/codec.js'
+export { CompressionType } from './compression/codec.js'
 export { gzip } from './compression/gzip.js'
 export {
   AuthenticationError,
   BrokerNotAvailableError,
   BufferFullError,
+  CompressionError,
   ConfigError,
   ConnectionError,
   KafkaProtocolError,
   LeaderNotAvailableError,
+  PartitionerError,
   ProducerClosedError,
   ProducerFencedError,
   ProtocolError,
@@ -20,8 +22,10 @@ export {
   TransactionStateError,
   TributaryError,
   type TributaryErrorOptions,
+  toError,
 } from './errors/index.js'
 export { defaultPartitioner, murmur2, toPositive } from './partitioners/index.js'
+export type { Codec, Partitioner, PartitionerInput, Serializer, SerializerContext } from './plugins.js'
 export { optionsFromProperties } from './producer/options.js'
 export { Producer, type Transaction } from './producer/producer.js'
 export type { ConsumerGroupMetadata, TransactionOffset } from './producer/transactions.js'
@@ -29,8 +33,6 @@ export type {
   Acks,
   Logger,
   OAuthBearerToken,
-  Partitioner,
-  PartitionerInput,
   ProducerOptions,
   ProducerRecord,
   RecordHeaders,
@@ -41,8 +43,6 @@ export type {
   SendCallback,
   SendOptions,
   SendResult,
-  Serializer,
-  SerializerContext,
   Serializers,
 } from './producer/types.js'
 export { bufferSerializer, jsonSerializer, stringSerializer } from './serializers/index.js'

@@ -1,17 +1,6 @@
 import { Buffer } from 'node:buffer'
 import type { Partitioner, PartitionerInput } from '@tributary/core'
-
-/** A deterministic PRNG (mulberry32), so a failing key can be reproduced. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '@tributary/test-support/random'
 
 /**
  * `count` random keys: printable ASCII and arbitrary bytes, lengths 0 to 64 (every tail length of

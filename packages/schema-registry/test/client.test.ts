@@ -6,7 +6,7 @@ import {
   SchemaRegistryErrorCodes,
 } from '@tributary/schema-registry'
 import { MockSchemaRegistry } from '@tributary/testing'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const user = JSON.stringify({
   type: 'record',
@@ -178,25 +178,59 @@ describe('SchemaRegistryClient', () => {
   it('network errors: retried with exponential backoff, then a SchemaRegistryConnectionError', async () => {
     const url = mock.url
     await mock.stop()
-    const c = new SchemaRegistryClient({ url, retries: 3, retryBackoffMs: 20, retryBackoffMaxMs: 50 })
-    const started = Date.now()
-    const error = await c.getLatest('users-value').catch((e: unknown) => e)
-    const elapsed = Date.now() - started
-    expect(SchemaRegistryConnectionError.isInstance(error)).toBe(true)
-    expect(SchemaRegistryError.isInstance(error)).toBe(true)
-    expect(error).toMatchObject({
-      name: 'SchemaRegistryConnectionError',
-      code: -1,
-      status: undefined,
-      retriable: true,
-      attempts: 4,
-      request: 'GET /subjects/users-value/versions/latest',
-    })
-    expect((error as Error).message).toContain(`Could not reach the schema registry at ${url}`)
-    expect((error as Error).message).toContain('ECONNREFUSED')
-    // backoffs of about 20, 40 and 50 ms (with ±20% jitter)
-    expect(elapsed).toBeGreaterThanOrEqual(80)
-    expect(elapsed).toBeLessThan(2000)
+    // The backoffs run on a fake clock (only the timeouts and Date are faked: the refused connections
+    // are real), and each attempt is stamped with fake time, so the gaps between attempts are exactly the
+    // backoffs the client chose, however busy the machine (this was a wall-clock "80 ms to 2 s").
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      const attempts: number[] = []
+      const stampingFetch: FetchLike = (input, init) => {
+        attempts.push(Date.now())
+        return fetch(input, init)
+      }
+      const c = new SchemaRegistryClient({
+        url,
+        retries: 3,
+        retryBackoffMs: 20,
+        retryBackoffMaxMs: 50,
+        fetch: stampingFetch,
+      })
+      let settled = false
+      const pending = c
+        .getLatest('users-value')
+        .catch((e: unknown) => e)
+        .finally(() => {
+          settled = true
+        })
+      // Each refusal arrives as real I/O; then the client sleeps on a fake timer, fired here at once.
+      while (!settled) {
+        if (vi.getTimerCount() > 0) await vi.runOnlyPendingTimersAsync()
+        else await new Promise((resolve) => setImmediate(resolve))
+      }
+      const error = await pending
+      expect(SchemaRegistryConnectionError.isInstance(error)).toBe(true)
+      expect(SchemaRegistryError.isInstance(error)).toBe(true)
+      expect(error).toMatchObject({
+        name: 'SchemaRegistryConnectionError',
+        code: -1,
+        status: undefined,
+        retriable: true,
+        attempts: 4,
+        request: 'GET /subjects/users-value/versions/latest',
+      })
+      expect((error as Error).message).toContain(`Could not reach the schema registry at ${url}`)
+      expect((error as Error).message).toContain('ECONNREFUSED')
+      // Backoffs of 20, 40 and 50 ms (doubling from retryBackoffMs, capped at retryBackoffMaxMs), each
+      // with ±20% jitter; the fake clock counts whole milliseconds.
+      const gaps = attempts.slice(1).map((at, i) => at - (attempts[i] as number))
+      expect(gaps).toHaveLength(3)
+      for (const [i, backoff] of [20, 40, 50].entries()) {
+        expect(gaps[i]).toBeGreaterThanOrEqual(Math.floor(backoff * 0.8))
+        expect(gaps[i]).toBeLessThanOrEqual(Math.ceil(backoff * 1.2))
+      }
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('a request that takes longer than requestTimeoutMs is abandoned and retried', async () => {

@@ -10,38 +10,19 @@ import {
 import { SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { SchemaRegistryClient } from '@tributary/schema-registry'
 import { avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
+import { type Order as BaseOrder, orderAvroSchema } from '@tributary/test-support/fixtures'
 import { MockSchemaRegistry } from '@tributary/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-interface Order {
-  id: string
-  total: number
-  items: Array<{ sku: string; quantity: number }>
+interface Order extends BaseOrder {
   status: 'NEW' | 'PAID'
   note: string | null
 }
 
 const orderSchema = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'com.acme',
+  ...orderAvroSchema,
   fields: [
-    { name: 'id', type: 'string' },
-    { name: 'total', type: 'double' },
-    {
-      name: 'items',
-      type: {
-        type: 'array',
-        items: {
-          type: 'record',
-          name: 'Item',
-          fields: [
-            { name: 'sku', type: 'string' },
-            { name: 'quantity', type: 'int' },
-          ],
-        },
-      },
-    },
+    ...orderAvroSchema.fields,
     { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['NEW', 'PAID'] } },
     { name: 'note', type: ['null', 'string'], default: null },
   ],

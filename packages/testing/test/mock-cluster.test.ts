@@ -13,26 +13,15 @@ import {
   metadata,
   splitRecordBatches,
 } from '@tributary/core/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MockCluster } from '../src/index.js'
+import { useHarness } from '@tributary/test-support/harness'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MockCluster } from '../src/index.js'
 import { batch, Connections, produceOne } from './helpers.js'
 
-const quiet = { logger: false as const }
-
 describe('MockCluster', () => {
+  const { start, defer } = useHarness()
   const connections = new Connections()
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    await connections.closeAll()
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: Parameters<typeof MockCluster.start>[0] = {}): Promise<MockCluster> {
-    cluster = await MockCluster.start({ ...quiet, ...options })
-    return cluster
-  }
+  beforeEach(() => defer(() => connections.closeAll()))
 
   function metadataOf(c: MockCluster, topics: string[] | null, version = 12) {
     return connections.to(c).then((conn) =>
@@ -299,16 +288,16 @@ describe('MockCluster', () => {
     const c = await start({ topics: [{ name: 't' }], logger: { info: () => {}, warn: (m) => warnings.push(m) } })
     const healthy = await connections.to(c)
     const port = c.brokers[0]?.port as number
-    const closed = await new Promise<boolean>((resolve) => {
+    // The client never ends the connection, so its 'close' is the mock closing it (no wall-clock
+    // limit: a mock that kept it open would leave the test to its timeout).
+    await new Promise<void>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => {
         // A frame of 8 bytes: api key 0x7fff (unknown), version 0, then nothing.
         socket.write(Buffer.from([0, 0, 0, 8, 0x7f, 0xff, 0, 0, 0, 0, 0, 1]))
       })
-      socket.on('close', () => resolve(true))
+      socket.on('close', () => resolve())
       socket.on('error', () => {})
-      setTimeout(() => resolve(false), 5000)
     })
-    expect(closed).toBe(true)
     expect(warnings.join('\n')).toMatch(/closing connection/)
     expect((await produceOne(healthy, 't', 0, await batch(['still fine']))).errorCode).toBe(0)
   })
@@ -317,13 +306,12 @@ describe('MockCluster', () => {
     const warnings: string[] = []
     const c = await start({ logger: { info: () => {}, warn: (m) => warnings.push(m) } })
     const port = c.brokers[0]?.port as number
-    const closed = await new Promise<boolean>((resolve) => {
+    // As above: 'close' is the mock closing the connection.
+    await new Promise<void>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(Buffer.from([0xff, 0xff, 0xff, 0xfe])))
-      socket.on('close', () => resolve(true))
+      socket.on('close', () => resolve())
       socket.on('error', () => {})
-      setTimeout(() => resolve(false), 5000)
     })
-    expect(closed).toBe(true)
     expect(warnings).toHaveLength(1)
   })
 
@@ -357,9 +345,15 @@ describe('MockCluster', () => {
     expect(batches).toHaveLength(1)
     expect(batches[0]?.header.baseOffset).toBe(0n)
 
-    const waiting = conn.send(fetchApi, 11, request(2n, 5000))
     const other = await connections.to(c)
-    setTimeout(() => void batch(['three']).then((b) => produceOne(other, 't', 0, b)), 100)
+    // The long poll's deadline runs on a fake clock that never moves (only setTimeout, clearTimeout
+    // and Date are faked; the sockets are real), so an answer can come only from the data arriving,
+    // and the produce goes out once the mock holds the fetch, not after a wall-clock delay.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    defer(() => vi.useRealTimers())
+    const waiting = conn.send(fetchApi, 11, request(2n, 5000))
+    await expect.poll(() => c.requests().filter((r) => r.apiName === 'Fetch').length).toBe(2)
+    await produceOne(other, 't', 0, await batch(['three']))
     const woken = await waiting
     expect(splitRecordBatches(woken.responses[0]?.partitions[0]?.records as Buffer)[0]?.header.baseOffset).toBe(2n)
   })

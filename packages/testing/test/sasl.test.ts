@@ -11,9 +11,11 @@ import {
   saslAuthenticate,
   saslHandshake,
 } from '@tributary/core/protocol'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MockCluster, type MockClusterOptions } from '../src/index.js'
-import { makeTestCertificates, type TestCertificates } from './sasl-certificates.js'
+import { useTestCertificates } from '@tributary/test-support/certificates'
+import { useHarness } from '@tributary/test-support/harness'
+import { unsecuredJwt } from '@tributary/test-support/sasl'
+import { describe, expect, it, vi } from 'vitest'
+import type { MockCluster } from '../src/index.js'
 
 // The mock cluster's SASL and TLS listeners, driven request by request (the producer's side is
 // in integration/test/security.test.ts; kcat, confluent-kafka and kafka-python in peers/sasl.test.ts).
@@ -24,11 +26,6 @@ const USERS = { alice: 'alice-secret' }
 function recordingLogger() {
   const lines: string[] = []
   return { lines, logger: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } }
-}
-
-function unsecuredJwt(claims: Record<string, unknown>): string {
-  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
-  return `${part({ alg: 'none' })}.${part(claims)}.`
 }
 
 /** Resolves when the connection closes, with the error it closed with. */
@@ -68,30 +65,13 @@ function scramClient(digest: 'sha256' | 'sha512', username: string, password: st
 }
 
 describe('MockCluster SASL and TLS listeners', () => {
-  const opened: Connection[] = []
-  let cluster: MockCluster | undefined
-  let certs: TestCertificates
-
-  beforeAll(() => {
-    certs = makeTestCertificates()
-  })
-  afterAll(() => certs.remove())
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((c) => c.close()))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions): Promise<MockCluster> {
-    cluster = await MockCluster.start({ logger: false, ...options })
-    return cluster
-  }
+  const { start, defer } = useHarness()
+  const certs = useTestCertificates()
 
   async function connect(c: MockCluster, tls?: { ca: string }): Promise<Connection> {
     const [host, port] = (c.bootstrapBrokers[0] as string).split(':') as [string, string]
     const connection = await Connection.connect({ host, port: Number(port), clientId: 'sasl-test', tls })
-    opened.push(connection)
+    defer(() => connection.close())
     return connection
   }
 
@@ -208,6 +188,10 @@ describe('MockCluster SASL and TLS listeners', () => {
   })
 
   it('grants the configured session lifetime, closes a connection used after it, and accepts re-authentication before it (KIP-368)', async () => {
+    // The mock times sessions with Date.now(). A fake Date moves only when the test moves it, so
+    // "0.6 s after the second login" cannot become 1.1 s on a busy machine; sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    defer(() => vi.useRealTimers())
     const { lines, logger } = recordingLogger()
     const c = await start({ sasl: { users: USERS, sessionLifetimeMs: 1000 }, logger })
     const kept = await connect(c)
@@ -218,9 +202,9 @@ describe('MockCluster SASL and TLS listeners', () => {
     // v0 has no lifetime field.
     const old = await connect(c)
     expect((await plainLogin(old, 'alice', USERS.alice, 0)).errorCode).toBe(0)
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    vi.advanceTimersByTime(600)
     expect((await plainLogin(kept, 'alice', USERS.alice)).sessionLifetimeMs).toBe(1000n)
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    vi.advanceTimersByTime(600)
     // 1.2 s after the first login and 0.6 s after the second: the re-authenticated connection
     // works, the other is closed.
     expect((await metadataRequest(kept)).brokers).toHaveLength(1)
@@ -302,13 +286,19 @@ describe('MockCluster SASL and TLS listeners', () => {
         }),
       }
     }
-    const good = await login(unsecuredJwt({ sub: 'svc', exp: Math.floor(Date.now() / 1000) + 60 }))
+    // Date is faked (sockets and timers stay real) and stands still on a whole second: the token
+    // expires exactly 60 s after the moment the mock grants the session, however long the round
+    // trip takes (this was "between 50 and 60 s" of wall-clock time).
+    vi.useFakeTimers({ toFake: ['Date'] })
+    defer(() => vi.useRealTimers())
+    vi.setSystemTime(1_700_000_000_000)
+    const nowSeconds = Date.now() / 1000
+    const good = await login(unsecuredJwt({ sub: 'svc', exp: nowSeconds + 60 }))
     expect(good.first.errorCode).toBe(0)
     expect(good.first.authBytes).toHaveLength(0)
     // Kafka caps the session at the token's expiry.
-    expect(Number(good.first.sessionLifetimeMs)).toBeGreaterThan(50_000)
-    expect(Number(good.first.sessionLifetimeMs)).toBeLessThanOrEqual(60_000)
-    const expired = await login(unsecuredJwt({ sub: 'svc', exp: Math.floor(Date.now() / 1000) - 1 }))
+    expect(good.first.sessionLifetimeMs).toBe(60_000n)
+    const expired = await login(unsecuredJwt({ sub: 'svc', exp: nowSeconds - 1 }))
     expect(expired.first.errorCode).toBe(0)
     expect(JSON.parse(expired.first.authBytes.toString())).toEqual({ status: 'invalid_token' })
     const final = await expired.conn.send(saslAuthenticate, 2, { authBytes: Buffer.from([1]) })

@@ -1,12 +1,14 @@
 import { TimeoutError } from '../errors/timeout-error.js'
+import { toError } from '../errors/to-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
 import type { BrokerPool } from '../network/broker-pool.js'
 import { metadata as metadataApi } from '../protocol/apis/metadata/metadata.js'
 import { ErrorCodes, errorInfo } from '../protocol/error-codes.js'
+import { backoffMs, sleep } from '../retry.js'
 
 /** A partition's leader as the last metadata response said. */
 export interface PartitionInfo {
-  /** Leader node id, or -1 when there is none. */
+  /** Leader node id, or -1 when there is none (or it is not among the brokers listed). */
   leader: number
   leaderEpoch: number
 }
@@ -21,23 +23,32 @@ export interface TopicInfo {
 export interface MetadataOptions {
   metadataMaxAgeMs: number
   retryBackoffMs: number
+  retryBackoffMaxMs: number
+  /** Told about metadata the broker sent that makes no sense (and was ignored). */
+  warn?: (message: string) => void
 }
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
+const MAX_PORT = 65_535
 
 /**
  * The producer's view of the cluster: brokers, and the partitions and leaders of the topics it
- * writes to. Refreshes are single-flight: concurrent callers share one Metadata request.
+ * writes to. Refreshes are single-flight: concurrent callers share one Metadata request. What a
+ * broker sends is checked before it is used: a partition index outside the partitions listed, a
+ * duplicate index or a broker without a usable address is reported and ignored, never allocated for.
  */
 export class ClusterMetadata {
   private readonly topics = new Map<string, TopicInfo>()
-  private readonly errors = new Map<string, number>()
+  /** Why a topic is not usable: the last error code or inconsistency reported for it. */
+  private readonly problems = new Map<string, string>()
   private readonly wanted = new Set<string>()
   private readonly pool: BrokerPool
   private readonly options: MetadataOptions
   private inflight: Promise<void> | undefined
+  private lastRequested = new Set<string>()
   private refreshedAt = 0
   private stale = false
+  private lastError: Error | undefined
   /** Counts successful refreshes, so a caller can wait for metadata newer than what it saw. */
   version = 0
 
@@ -46,7 +57,7 @@ export class ClusterMetadata {
     this.options = options
   }
 
-  /** The topic's partitions, if known. */
+  /** The topic's partitions, if known and there is at least one. */
   topic(name: string): TopicInfo | undefined {
     return this.topics.get(name)
   }
@@ -54,6 +65,16 @@ export class ClusterMetadata {
   /** The leader of a partition, or -1 when unknown. */
   leader(topic: string, partition: number): number {
     return this.topics.get(topic)?.partitions[partition]?.leader ?? -1
+  }
+
+  /** Why a topic is not known yet, in a few words, for error messages. */
+  reason(name: string): string {
+    return this.problems.get(name) ?? this.lastError?.message ?? 'no partitions reported'
+  }
+
+  /** The error of the last refresh that failed, cleared by a successful one. */
+  get refreshError(): Error | undefined {
+    return this.lastError
   }
 
   /** Marks the metadata stale, so that the next `maybeRefresh` fetches it. */
@@ -67,8 +88,9 @@ export class ClusterMetadata {
   }
 
   /**
-   * Starts a refresh if one is due and none is under way; resolves when it ends, successful or
-   * not (callers retry), or returns undefined when nothing was started.
+   * Starts a refresh if one is due, none is under way and the last one is at least retryBackoffMs
+   * old; resolves when it ends, successful or not (callers retry), or returns undefined when
+   * nothing was started.
    */
   maybeRefresh(): Promise<void> | undefined {
     if (
@@ -96,8 +118,6 @@ export class ClusterMetadata {
     return attempt
   }
 
-  private lastRequested = new Set<string>()
-
   private async fetch(): Promise<void> {
     const names = [...this.wanted]
     this.lastRequested = new Set(names)
@@ -109,71 +129,107 @@ export class ClusterMetadata {
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
       })
-      this.pool.setBrokers(response.brokers)
+      const brokers = new Set<number>()
+      const usable: Array<{ nodeId: number; host: string; port: number }> = []
+      for (const b of response.brokers) {
+        if (!Number.isInteger(b.nodeId) || b.nodeId < 0 || b.host === '' || b.port < 1 || b.port > MAX_PORT) {
+          this.warn(`ignoring broker ${b.nodeId} at ${b.host}:${b.port} in a Metadata response: not a usable address`)
+          continue
+        }
+        brokers.add(b.nodeId)
+        usable.push(b)
+      }
+      this.pool.setBrokers(usable)
       for (const t of response.topics) {
         if (t.name === null) continue
         if (t.errorCode !== ErrorCodes.NONE) {
-          this.errors.set(t.name, t.errorCode)
+          this.problems.set(t.name, `${errorInfo(t.errorCode).name} for the topic`)
           if (t.errorCode !== ErrorCodes.LEADER_NOT_AVAILABLE) this.topics.delete(t.name)
-          else this.stale = true
+          this.stale = true
           continue
         }
-        this.errors.delete(t.name)
-        const partitions: PartitionInfo[] = []
-        for (const p of t.partitions) {
-          partitions[p.partitionIndex] = {
-            leader:
-              p.errorCode === ErrorCodes.NONE || p.errorCode === ErrorCodes.REPLICA_NOT_AVAILABLE ? p.leaderId : -1,
-            leaderEpoch: p.leaderEpoch ?? -1,
-          }
-          if (p.leaderId < 0) this.stale = true
-        }
-        for (let i = 0; i < partitions.length; i++) partitions[i] ??= { leader: -1, leaderEpoch: -1 }
-        this.topics.set(t.name, { name: t.name, partitions })
+        const info = this.readTopic(t.name, t.partitions, brokers)
+        if (info === undefined) continue
+        this.problems.delete(t.name)
+        this.topics.set(t.name, info)
       }
       this.refreshedAt = Date.now()
+      this.lastError = undefined
       this.version++
     } catch (error) {
       this.stale = true
       this.refreshedAt = Date.now()
+      this.lastError = toError(error)
       throw error
     }
   }
 
   /**
-   * Waits until a topic's partitions are known, refreshing with backoff, for at most `timeoutMs`
-   * (the producer's maxBlockMs). Rejects with TimeoutError naming the topic and the last error.
+   * A topic's partitions from a response, or undefined (with the problem noted) when the indexes
+   * are not exactly 0..n-1 or there are none: such a response is ignored, the topic keeps what was
+   * known, and a new refresh is asked for.
    */
-  async waitForTopic(name: string, timeoutMs: number): Promise<TopicInfo> {
-    const deadline = Date.now() + timeoutMs
-    let lastError: unknown
+  private readTopic(
+    name: string,
+    listed: ReadonlyArray<{ errorCode: number; partitionIndex: number; leaderId: number; leaderEpoch?: number }>,
+    brokers: ReadonlySet<number>,
+  ): TopicInfo | undefined {
+    const count = listed.length
+    if (count === 0) {
+      this.problems.set(name, 'the broker reported 0 partitions for the topic')
+      this.stale = true
+      return undefined
+    }
+    const partitions: Array<PartitionInfo | undefined> = new Array(count)
+    for (const p of listed) {
+      const index = p.partitionIndex
+      if (!Number.isInteger(index) || index < 0 || index >= count || partitions[index] !== undefined) {
+        const problem = `the broker listed partition ${index} of topic '${name}' among ${count} partition(s): metadata ignored`
+        this.problems.set(name, problem)
+        this.warn(problem)
+        this.stale = true
+        return undefined
+      }
+      const healthy = p.errorCode === ErrorCodes.NONE || p.errorCode === ErrorCodes.REPLICA_NOT_AVAILABLE
+      const leader = healthy && brokers.has(p.leaderId) ? p.leaderId : -1
+      if (leader < 0) this.stale = true
+      partitions[index] = { leader, leaderEpoch: p.leaderEpoch ?? -1 }
+    }
+    return { name, partitions: partitions as PartitionInfo[] }
+  }
+
+  private warn(message: string): void {
+    this.options.warn?.(message)
+  }
+
+  /**
+   * Waits until a topic's partitions are known, refreshing with backoff, until `deadline` (ms since
+   * the epoch). Rejects with TimeoutError naming the topic and why it is not known, or at once with
+   * an error that waiting cannot cure (failed authentication, bad TLS).
+   */
+  async waitForTopic(name: string, deadline: number, timeoutMs: number): Promise<TopicInfo> {
     for (let attempt = 0; ; attempt++) {
       const known = this.topics.get(name)
-      if (known !== undefined && known.partitions.length > 0) return known
+      if (known !== undefined) return known
       try {
         await this.refresh(name)
       } catch (error) {
-        // Failed authentication, bad TLS and the like will not get better by waiting.
         if (TributaryError.isInstance(error) && !error.retriable) throw error
-        lastError = error
       }
       const found = this.topics.get(name)
-      if (found !== undefined && found.partitions.length > 0) return found
+      if (found !== undefined) return found
       const remaining = deadline - Date.now()
-      if (remaining <= 0) {
-        const code = this.errors.get(name)
-        const reason =
-          lastError instanceof Error
-            ? lastError.message
-            : code !== undefined
-              ? errorInfo(code).name
-              : 'no partitions reported'
-        throw new TimeoutError(`topic '${name}' not present in metadata after ${timeoutMs} ms (${reason})`, {
-          cause: lastError,
-        })
-      }
-      const backoff = Math.min(this.options.retryBackoffMs * 2 ** Math.min(attempt, 5), 1000, remaining)
-      await new Promise((resolve) => setTimeout(resolve, backoff))
+      if (remaining <= 0) throw this.notPresent(name, timeoutMs)
+      const policy = { initialMs: this.options.retryBackoffMs, maxMs: this.options.retryBackoffMaxMs }
+      await sleep(Math.min(backoffMs(policy, attempt), remaining))
     }
+  }
+
+  /** The TimeoutError of a record that waited `timeoutMs` for a topic that never showed up. */
+  notPresent(name: string, timeoutMs: number): TimeoutError {
+    return new TimeoutError(`topic '${name}' not present in metadata after ${timeoutMs} ms (${this.reason(name)})`, {
+      timeoutMs,
+      cause: this.lastError,
+    })
   }
 }

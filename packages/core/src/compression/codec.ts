@@ -1,5 +1,3 @@
-import type { Buffer } from 'node:buffer'
-
 /**
  * Compression type as stored in the low three bits of a record batch's attributes.
  * Use the named constants: `CompressionType.gzip` and so on.
@@ -36,21 +34,4 @@ export function compressionTypeName(type: number): string {
   }
 }
 
-/**
- * A compression codec for record batches. Core ships `gzip`; `@tributary/compression` provides
- * snappy, lz4 and zstd. A codec compresses the records section of a batch (everything after the
- * record count) and decompresses it again.
- */
-export interface Codec {
-  /** Human-readable name, normally Kafka's name for the compression type. */
-  readonly name: 'gzip' | 'snappy' | 'lz4' | 'zstd' | (string & {})
-  /** The compression type written into the batch attributes. */
-  readonly type: 1 | 2 | 3 | 4
-  /** Compresses the serialized records. May return a promise to run off the main thread. */
-  compress(data: Buffer): Buffer | Promise<Buffer>
-  /**
-   * Decompresses a records section. Synchronous on purpose, so a mock broker can decode lazily
-   * from synchronous code; implementations should throw on corrupt input.
-   */
-  decompress(data: Buffer): Buffer
-}
+export type { Codec } from '../plugins.js'

@@ -21,22 +21,22 @@ export interface RecordTooLargeErrorOptions {
 export class RecordTooLargeError extends TributaryError {
   /** The record's serialized size in bytes. */
   readonly size: number
-  /** The limit it exceeds, in bytes. */
-  readonly limit: number
+  /** The limit it exceeds, in bytes, or undefined when only the broker knows it (its max.message.bytes). */
+  readonly limit: number | undefined
   /** The name of that limit, e.g. `maxRequestBytes` or `bufferBytes`. */
   readonly limitName: string
   readonly topic: string | undefined
   readonly partition: number | undefined
   private readonly [BRAND] = true
 
-  constructor(size: number, limit: number, options: RecordTooLargeErrorOptions = {}) {
+  constructor(size: number, limit: number | undefined, options: RecordTooLargeErrorOptions = {}) {
     const limitName = options.limitName ?? 'maxRequestBytes'
     const where =
       options.topic === undefined
         ? ''
         : ` for ${options.partition === undefined ? `topic '${options.topic}'` : `${options.topic}-${options.partition}`}`
     super(
-      `A record${where} is ${size} bytes when serialized, more than ${limitName} (${limit} bytes). ` +
+      `A record${where} is ${size} bytes when serialized, more than ${limitName}${limit === undefined ? '' : ` (${limit} bytes)`}. ` +
         `Make the record smaller, or raise ${limitName}` +
         (limitName === 'maxRequestBytes' ? " (and the topic's max.message.bytes on the brokers)." : '.'),
       { code: ErrorCodes.MESSAGE_TOO_LARGE, retriable: false },

@@ -1,4 +1,5 @@
-import type { SerializerContext } from '../producer/types.js'
+import type { SerializerContext } from '../plugins.js'
+import { errorMessage } from './to-error.js'
 import { TributaryError } from './tributary-error.js'
 
 const BRAND = Symbol.for('tributary.error.serialization')
@@ -28,7 +29,7 @@ export class SerializationError extends TributaryError {
   constructor(part: SerializationPart, topic: string, cause: unknown) {
     const label = PART_LABELS[part] ?? String(part)
     const what = part === 'key' || part === 'value' ? `the ${label}` : label
-    const detail = cause instanceof Error ? cause.message : String(cause)
+    const detail = errorMessage(cause)
     super(`Could not serialize ${what} of a record for topic '${topic}': ${detail}`, {
       code: -1,
       retriable: false,

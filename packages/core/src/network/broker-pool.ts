@@ -2,8 +2,10 @@ import type tls from 'node:tls'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { BrokerNotAvailableError } from '../errors/broker-not-available-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
+import { toError } from '../errors/to-error.js'
 import type { ApiDefinition } from '../protocol/apis/api-definition.js'
 import { apiVersions } from '../protocol/apis/api-versions/api-versions.js'
+import { metadata as metadataApi } from '../protocol/apis/metadata/metadata.js'
 import { ErrorCodes } from '../protocol/error-codes.js'
 import { Connection } from './connection.js'
 import { createMechanism, type SaslOutcome, saslAuthenticateConnection } from './sasl/authenticate.js'
@@ -259,7 +261,7 @@ export class BrokerPool {
         this.scheduleReauthentication(broker, outcome)
       } catch (error) {
         this.noteFailure(error)
-        connection.abort(error instanceof Error ? error : new Error(String(error)))
+        connection.abort(toError(error))
       }
     })
   }
@@ -300,9 +302,22 @@ async function negotiate(
       continue
     }
     if (response.errorCode !== ErrorCodes.NONE) break
-    return new Map(response.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
+    const versions = new Map<number, { min: number; max: number }>()
+    for (const k of response.apiKeys) {
+      if (k.minVersion < 0 || k.maxVersion < k.minVersion) continue
+      versions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion })
+    }
+    // Every connection is used for Metadata: a broker that lists no usable version of it is not
+    // one to keep a connection to (a later connection may find it healthy).
+    if (!versions.has(metadataApi.apiKey)) {
+      throw new ConnectionError(
+        `broker ${connection.address} lists no usable Metadata version in its ApiVersions answer (${response.apiKeys.length} API(s) listed)`,
+        { retriable: true },
+      )
+    }
+    return versions
   }
   throw new ConnectionError(`broker ${connection.address} did not complete the ApiVersions handshake`, {
-    retriable: false,
+    retriable: true,
   })
 }

@@ -3,6 +3,7 @@ import tls from 'node:tls'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
 import { ProtocolError } from '../errors/protocol-error.js'
+import { toError } from '../errors/to-error.js'
 import type { ApiDefinition } from '../protocol/apis/api-definition.js'
 import { Reader } from '../protocol/buffer/reader.js'
 import { Writer } from '../protocol/buffer/writer.js'
@@ -213,19 +214,42 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closedError !== undefined) return
     try {
-      for (const frame of this.splitter.push(chunk)) {
+      this.splitter.push(chunk)
+      for (;;) {
+        const frame = this.splitter.nextFrame()
+        if (frame === undefined) break
+        // Kafka answers the requests of one connection in order: the oldest pending one is next.
+        const oldest = this.pending.entries().next()
         const correlationId = frame.length >= 4 ? frame.readInt32BE(0) : -1
-        const pending = this.pending.get(correlationId)
-        if (pending === undefined) {
-          throw new ProtocolError(`response with unknown correlation id ${correlationId} from ${this.address}`)
+        if (oldest.done === true || oldest.value[0] !== correlationId) {
+          const expected = oldest.done === true ? 'no request was waiting' : `expected ${oldest.value[0]}`
+          throw new ProtocolError(`response with correlation id ${correlationId} from ${this.address} (${expected})`)
         }
+        const [, pending] = oldest.value
         this.pending.delete(correlationId)
-        const { response } = decodeResponseFrame(new Reader(frame), pending.api, pending.version)
+        let response: unknown
+        try {
+          response = decodeResponseFrame(new Reader(frame), pending.api, pending.version).response
+        } catch (error) {
+          // Its own request fails with the rest: the outcome is unknown, so it may be retried.
+          this.pending.set(correlationId, pending)
+          throw new ProtocolError(
+            `${pending.api.name} v${pending.version} response (correlation id ${correlationId}) from ${this.address} could not be decoded: ${(error as Error).message}`,
+            { cause: error },
+          )
+        }
         pending.resolve(response)
       }
     } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)))
+      const cause = toError(error)
+      this.fail(
+        new ConnectionError(`${cause.message}; the connection was closed`, {
+          cause,
+          retriable: true,
+        }),
+      )
       this.socket.destroy()
     }
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import { ConfigError } from '../errors/config-error.js'
+import { errorMessage } from '../errors/to-error.js'
 import type { SaslOptions } from './sasl/types.js'
 
 const SASL_ALLOWED =
@@ -120,7 +121,7 @@ function readPem(property: string, path: string): string {
     return readFileSync(path, 'utf8')
   } catch (cause) {
     throw new ConfigError(property, 'the path of a readable PEM file', {
-      reason: `cannot read '${path}': ${cause instanceof Error ? cause.message : String(cause)}`,
+      reason: `cannot read '${path}': ${errorMessage(cause)}`,
       cause,
     })
   }

@@ -1,4 +1,4 @@
-import type { Partitioner, PartitionerInput } from '../producer/types.js'
+import type { Partitioner, PartitionerInput } from '../plugins.js'
 import { murmur2, toPositive } from './murmur2.js'
 
 /** No sticky partition chosen yet (or the last one's batch was closed). */

@@ -1,46 +1,8 @@
 import { Writer } from '../protocol/buffer/writer.js'
 import type { RecordHeader } from '../protocol/records/record.js'
-import { type CompletionTarget, ProducerBatch } from './batch.js'
-
-/** One partition's queue: batches waiting to be sent (oldest first) and idempotence state. */
-export class PartitionQueue {
-  readonly topic: string
-  readonly partition: number
-  /** Batches not in flight: requeued retries first (by sequence), then new ones; the last may be open. */
-  readonly batches: ProducerBatch[] = []
-  /** Batches of this partition in flight. */
-  inflight = 0
-  /** Sequence number the next new batch gets. */
-  nextSequence = 0
-  /** Last sequence number the broker acknowledged, -1 before any. */
-  lastAckedSequence = -1
-
-  constructor(topic: string, partition: number) {
-    this.topic = topic
-    this.partition = partition
-  }
-
-  /** The batch records are appended to, if one is open. */
-  get open(): ProducerBatch | undefined {
-    const last = this.batches[this.batches.length - 1]
-    return last !== undefined && !last.closed ? last : undefined
-  }
-
-  /** Puts a batch that failed back, in sequence order ahead of batches never sent. */
-  requeue(batch: ProducerBatch): void {
-    if (batch.baseSequence < 0) {
-      this.batches.unshift(batch)
-      return
-    }
-    let i = 0
-    while (i < this.batches.length) {
-      const b = this.batches[i] as ProducerBatch
-      if (b.bytes === null || b.baseSequence > batch.baseSequence) break
-      i++
-    }
-    this.batches.splice(i, 0, batch)
-  }
-}
+import { PartitionQueue } from '../sender/partition-queue.js'
+import { ProducerBatch } from './batch.js'
+import type { CompletionTarget } from './completion.js'
 
 /** Options of the accumulator. */
 export interface AccumulatorOptions {
@@ -151,6 +113,20 @@ export class RecordAccumulator {
       this.spaceWaiters = []
       for (const wake of waiters) wake()
     }
+  }
+
+  /**
+   * Splits a batch the broker refused as too large into two, in its place at the front of its
+   * queue (sequence order kept); their bytes replace its bytes in the buffer count.
+   */
+  split(q: PartitionQueue, batch: ProducerBatch): [ProducerBatch, ProducerBatch] {
+    const halves = batch.split(() => this.takeWriter())
+    const [first, second] = halves
+    this.bufferedBytes += first.reservedBytes + second.reservedBytes
+    this.release(batch)
+    q.requeue(second)
+    q.requeue(first)
+    return halves
   }
 
   private takeWriter(): Writer {

@@ -1,60 +1,79 @@
-import type { Codec } from '../compression/codec.js'
 import { crc32c } from '../protocol/buffer/crc32c.js'
+import { Reader } from '../protocol/buffer/reader.js'
 import { Writer } from '../protocol/buffer/writer.js'
-import { type RecordHeader, writeRecord } from '../protocol/records/record.js'
+import { type RecordHeader, readRecord, writeRecord } from '../protocol/records/record.js'
 import {
   RECORD_BATCH_HEADER_SIZE,
   reserveRecordBatchHeader,
   sealRecordBatch,
 } from '../protocol/records/record-batch.js'
+import type { CompletionTarget } from './completion.js'
 import type { RecordMetadata } from './types.js'
-
-/** Receives the outcome of records; one target may own many records (a `sendBatch` call). */
-export interface CompletionTarget {
-  settle(index: number, error: Error | null, meta: RecordMetadata | null): void
-}
 
 const PRODUCER_ID_AT = 43
 const CRC_AT = 17
 const ATTRIBUTES_AT = 21
+const TRANSACTIONAL = 0x10
+
+/** Sequence numbers on the wire are int32 and wrap to 0 after 2^31 - 1. */
+export const SEQUENCE_MODULUS = 0x80000000
 
 /**
  * Records of one partition, encoded into their batch buffer as they are appended, so sending is
  * handing over bytes. Completions are kept in parallel arrays and settled in one loop.
+ *
+ * Its life: open (records go in) → closed (full, or taken for sending) → sealed (compressed, header
+ * and CRC written, a sequence assigned when idempotent) → in flight ⇄ queued for a retry → done
+ * (every record settled, acknowledged or failed). An in-flight batch that expired is done but stays
+ * in flight until its request ends, so that its bytes are not reused while a socket may hold them.
  */
 export class ProducerBatch {
   readonly topic: string
   readonly partition: number
   readonly createdAt: number
+  /** When the batch's records time out: its creation plus their delivery timeout. */
+  readonly deadline: number
+  /** The delivery timeout its records share. */
+  readonly timeoutMs: number
   private writer: Writer | null
   private readonly start: number
   recordCount = 0
   private baseTimestamp = 0
   private maxTimestamp = 0
-  /** When the batch's records time out: its creation plus their delivery timeout. */
-  readonly deadline: number
-  /** The delivery timeout its records share. */
-  readonly timeoutMs: number
-  /** Set once every record was settled; a late response for the batch is then ignored. */
-  done = false
-  /** Bytes counted against the producer's buffer. */
-  reservedBytes = 0
   readonly targets: CompletionTarget[] = []
   readonly indexes: number[] = []
   readonly timestamps: number[] = []
-  /** The encoded batch once sealed. */
-  bytes: Buffer | null = null
-  baseSequence = -1
-  producerId = -1n
-  producerEpoch = -1
-  attempts = 0
-  retryAt = 0
-  /** True once a request carrying this batch was written to a socket. */
-  sent = false
+  /** Bytes counted against the producer's buffer. */
+  reservedBytes = 0
   /** No more records go in (full, or taken for sending). */
   closed = false
+  /** The compressed records section, once compressed (compression happens once, retries reuse it). */
+  compressed: Buffer | null = null
+  /** The encoded batch once sealed. */
+  bytes: Buffer | null = null
+  /**
+   * Sequence of the first record, not wrapped (the wire carries it modulo 2^31), or -1 before one
+   * is assigned (or when the producer is not idempotent).
+   */
+  sequence = -1
+  producerId = -1n
+  producerEpoch = -1
+  /** The sequence written in the sealed header (`sequence` may have been reassigned since). */
+  sealedSequence = -1
+  /** Produce requests that carried it. */
+  attempts = 0
+  /** Not sent again before this time (backoff after a retriable error). */
+  retryAt = 0
+  /** True once a request carrying this batch was handed to a socket: its outcome may be unknown. */
+  sent = false
+  /** In a Produce request that has not ended. */
+  inFlight = false
+  /** Set once every record was settled; a late response for the batch then only updates sequence state. */
+  done = false
   /** The batch waits for metadata at least this new (after a leadership error or a lost connection). */
   metadataVersion = 0
+  /** The last error a request for it ended with, for the TimeoutError when it expires. */
+  lastError: Error | undefined
 
   constructor(topic: string, partition: number, now: number, deadline: number, timeoutMs: number, writer: Writer) {
     this.topic = topic
@@ -66,9 +85,14 @@ export class ProducerBatch {
     this.start = reserveRecordBatchHeader(writer)
   }
 
-  /** Encoded size so far, header included. */
+  /** Encoded size so far (uncompressed), header included. */
   get sizeBytes(): number {
-    return (this.writer as Writer).offset - this.start
+    return this.writer === null ? (this.bytes?.length ?? 0) : this.writer.offset - this.start
+  }
+
+  /** Sequence of the last record, not wrapped; -1 without a sequence. */
+  get lastSequence(): number {
+    return this.sequence < 0 ? -1 : this.sequence + this.recordCount - 1
   }
 
   /** Appends one record; returns its encoded size. */
@@ -101,40 +125,47 @@ export class ProducerBatch {
     return size
   }
 
+  /** The uncompressed records section (everything after the header). */
+  records(): Buffer {
+    const w = this.writer as Writer
+    return w.buffer.subarray(this.start + RECORD_BATCH_HEADER_SIZE, w.offset)
+  }
+
   /**
-   * Closes the batch: fills in the header with the producer fields and CRC, compressing the
-   * records first when a codec is given. Uncompressed, `bytes` is a view of the batch's writer,
-   * which stays with the batch until `releaseWriter`.
+   * Fills in the header: producer fields, sequence (wrapped to int32), attributes and CRC. With
+   * `compressed` set, the batch is the header followed by those bytes; otherwise `bytes` is a view
+   * of the batch's writer, which stays with the batch until `releaseWriter`.
    */
-  async seal(
-    codec: Codec | null,
+  seal(
+    compressionType: number,
     producerId: bigint,
     producerEpoch: number,
-    baseSequence: number,
+    sequence: number,
     transactional: boolean,
-  ): Promise<void> {
+  ): void {
     this.producerId = producerId
     this.producerEpoch = producerEpoch
-    this.baseSequence = baseSequence
+    this.sequence = sequence
+    this.sealedSequence = sequence
     const fields = {
       baseOffset: 0n,
       partitionLeaderEpoch: -1,
-      attributes: (codec === null ? 0 : codec.type) | (transactional ? 0x10 : 0),
+      attributes: (this.compressed === null ? 0 : compressionType) | (transactional ? TRANSACTIONAL : 0),
       lastOffsetDelta: this.recordCount - 1,
       baseTimestamp: BigInt(this.baseTimestamp),
       maxTimestamp: BigInt(this.maxTimestamp),
       producerId,
       producerEpoch,
-      baseSequence,
+      baseSequence: sequence < 0 ? -1 : sequence % SEQUENCE_MODULUS,
       recordCount: this.recordCount,
     }
-    const w = this.writer as Writer
-    if (codec === null) {
+    const compressed = this.compressed
+    if (compressed === null) {
+      const w = this.writer as Writer
       sealRecordBatch(w, this.start, fields)
       this.bytes = w.buffer.subarray(this.start, w.offset)
       return
     }
-    const compressed = await codec.compress(w.buffer.subarray(this.start + RECORD_BATCH_HEADER_SIZE, w.offset))
     const out = new Writer(RECORD_BATCH_HEADER_SIZE + compressed.length)
     const start = reserveRecordBatchHeader(out)
     out.writeRaw(compressed)
@@ -142,17 +173,61 @@ export class ProducerBatch {
     this.bytes = out.buffer.subarray(0, out.offset)
   }
 
-  /** Rewrites producer id, epoch and base sequence of a sealed batch (after an epoch bump). */
-  resequence(producerId: bigint, producerEpoch: number, baseSequence: number): void {
-    const bytes = this.bytes
-    if (bytes === null) return
+  /** Rewrites producer id, epoch and sequence of a sealed batch (after an epoch bump). */
+  resequence(producerId: bigint, producerEpoch: number, sequence: number): void {
     this.producerId = producerId
     this.producerEpoch = producerEpoch
-    this.baseSequence = baseSequence
+    this.sequence = sequence
+    const bytes = this.bytes
+    if (bytes === null) return
+    this.sealedSequence = sequence
     bytes.writeBigInt64BE(producerId, PRODUCER_ID_AT)
     bytes.writeInt16BE(producerEpoch, PRODUCER_ID_AT + 8)
-    bytes.writeInt32BE(baseSequence, PRODUCER_ID_AT + 10)
+    bytes.writeInt32BE(sequence % SEQUENCE_MODULUS, PRODUCER_ID_AT + 10)
     bytes.writeUInt32BE(crc32c(bytes, ATTRIBUTES_AT, bytes.length), CRC_AT)
+  }
+
+  /**
+   * Splits the batch in two halves by record count, re-encoding the records into new batches from
+   * `newWriter` (after the broker refused it as too large). The halves keep the records' targets,
+   * timestamps and deadline, and the sequence range in order when the batch had one.
+   */
+  split(newWriter: () => Writer): [ProducerBatch, ProducerBatch] {
+    const r = new Reader(this.records())
+    const half = Math.ceil(this.recordCount / 2)
+    const halves: ProducerBatch[] = []
+    for (const [from, to] of [
+      [0, half],
+      [half, this.recordCount],
+    ] as const) {
+      const b = new ProducerBatch(
+        this.topic,
+        this.partition,
+        this.createdAt,
+        this.deadline,
+        this.timeoutMs,
+        newWriter(),
+      )
+      for (let i = from; i < to; i++) {
+        const record = readRecord(r)
+        b.reservedBytes += b.append(
+          this.timestamps[i] as number,
+          record.key,
+          record.value,
+          record.headers,
+          this.targets[i] as CompletionTarget,
+          this.indexes[i] as number,
+        )
+      }
+      b.closed = true
+      b.attempts = this.attempts
+      b.sent = false
+      b.metadataVersion = this.metadataVersion
+      b.lastError = this.lastError
+      b.sequence = this.sequence < 0 ? -1 : this.sequence + from
+      halves.push(b)
+    }
+    return halves as [ProducerBatch, ProducerBatch]
   }
 
   /** Settles every record: offsets from `baseOffset` (or -1), timestamps as given or log append time. */
@@ -185,6 +260,7 @@ export class ProducerBatch {
     const w = this.writer
     this.writer = null
     this.bytes = null
+    this.compressed = null
     return w
   }
 }

@@ -1,12 +1,12 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
-import type { Codec } from '../compression/codec.js'
 import { gzip } from '../compression/gzip.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { SaslOptions } from '../network/sasl/types.js'
 import { resolveSasl, resolveTls, SECURITY_PROPERTIES, securityFromProperties } from '../network/security-options.js'
 import { defaultPartitioner } from '../partitioners/default-partitioner.js'
+import type { Codec, Partitioner, Serializer } from '../plugins.js'
 import { defaultSerializer } from '../serializers/default.js'
-import type { Acks, Logger, Partitioner, ProducerOptions, Serializer } from './types.js'
+import type { Acks, Logger, ProducerOptions } from './types.js'
 
 /** The largest delay `setTimeout` honours (a longer one fires at once), and Java's `int` maximum. */
 const MAX_INT32 = 2_147_483_647

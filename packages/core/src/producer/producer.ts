@@ -1,144 +1,30 @@
-import { ClusterMetadata } from '../cluster/metadata.js'
-import { BufferFullError } from '../errors/buffer-full-error.js'
+import { ClusterMetadata, type TopicInfo } from '../cluster/metadata.js'
 import { ConfigError } from '../errors/config-error.js'
 import { ProducerClosedError } from '../errors/producer-closed-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
-import { SerializationError } from '../errors/serialization-error.js'
+import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { BrokerPool } from '../network/broker-pool.js'
 import { type RecordHeader, recordSize } from '../protocol/records/record.js'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/records/record-batch.js'
+import { ProducerIdentity } from '../sender/producer-id.js'
+import { Sender } from '../sender/sender.js'
 import { RecordAccumulator } from './accumulator.js'
-import type { CompletionTarget } from './batch.js'
-import { ProducerIdentity } from './idempotence.js'
+import { BatchTarget, CallbackTarget, type CompletionTarget, FlushTracker, PromiseTarget } from './completion.js'
+import { Intake, type Waiting } from './intake.js'
 import { optionsFromProperties, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
-import { Sender } from './sender.js'
+import {
+  type AnyRecord,
+  choosePartition,
+  type MaybePromise,
+  type ResolvedSerializers,
+  serialize,
+  serializeHeaders,
+  timestampError,
+  toTimestamp,
+} from './prepare.js'
 import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
-import type {
-  ProducerOptions,
-  ProducerRecord,
-  RecordMetadata,
-  SendCallback,
-  SendOptions,
-  SendResult,
-  Serializer,
-  SerializerContext,
-} from './types.js'
-
-type MaybePromise<T> = T | Promise<T>
-
-/** A record on its way in: serialized (or being serialized), waiting for metadata or room. */
-interface Pending {
-  topic: string
-  record: ProducerRecord<unknown, unknown, unknown, unknown>
-  target: CompletionTarget
-  index: number
-  deadline: number
-  timeoutMs: number
-  key: MaybePromise<Buffer | null>
-  value: MaybePromise<Buffer | null>
-  headers: MaybePromise<RecordHeader[] | undefined>
-}
-
-/** Counts records not yet settled per flush generation, so `flush` waits only for earlier ones. */
-class FlushTracker {
-  generation = 0
-  private readonly counts = new Map<number, number>()
-  private waiters: Array<{ generation: number; resolve: () => void }> = []
-
-  add(generation: number, n: number): void {
-    this.counts.set(generation, (this.counts.get(generation) ?? 0) + n)
-  }
-
-  done(generation: number): void {
-    const left = (this.counts.get(generation) ?? 1) - 1
-    if (left > 0) {
-      this.counts.set(generation, left)
-      return
-    }
-    this.counts.delete(generation)
-    if (this.waiters.length > 0) this.check()
-  }
-
-  /** Resolves when every record of this and earlier generations is settled. */
-  wait(): Promise<void> {
-    const generation = this.generation++
-    return new Promise((resolve) => {
-      this.waiters.push({ generation, resolve })
-      this.check()
-    })
-  }
-
-  private check(): void {
-    let oldest = Number.POSITIVE_INFINITY
-    for (const g of this.counts.keys()) if (g < oldest) oldest = g
-    const still: typeof this.waiters = []
-    for (const w of this.waiters) {
-      if (oldest > w.generation) w.resolve()
-      else still.push(w)
-    }
-    this.waiters = still
-  }
-}
-
-class PromiseTarget implements CompletionTarget {
-  readonly promise: Promise<RecordMetadata>
-  private resolve!: (meta: RecordMetadata) => void
-  private reject!: (error: Error) => void
-  constructor(
-    private readonly tracker: FlushTracker,
-    readonly generation: number,
-  ) {
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve
-      this.reject = reject
-    })
-  }
-  settle(_index: number, error: Error | null, meta: RecordMetadata | null): void {
-    this.tracker.done(this.generation)
-    if (error !== null) this.reject(error)
-    else this.resolve(meta as RecordMetadata)
-  }
-}
-
-class CallbackTarget implements CompletionTarget {
-  constructor(
-    private readonly tracker: FlushTracker,
-    readonly generation: number,
-    private readonly callback: SendCallback,
-  ) {}
-  settle(_index: number, error: Error | null, meta: RecordMetadata | null): void {
-    this.tracker.done(this.generation)
-    if (error !== null) this.callback(error)
-    else this.callback(null, meta as RecordMetadata)
-  }
-}
-
-class BatchTarget implements CompletionTarget {
-  readonly promise: Promise<SendResult[]>
-  private readonly results: SendResult[]
-  private remaining: number
-  private resolve!: (results: SendResult[]) => void
-  constructor(
-    private readonly tracker: FlushTracker,
-    readonly generation: number,
-    count: number,
-  ) {
-    this.results = new Array(count)
-    this.remaining = count
-    this.promise = new Promise((resolve) => {
-      this.resolve = resolve
-    })
-    if (count === 0) this.resolve(this.results)
-  }
-  settle(index: number, error: Error | null, meta: RecordMetadata | null): void {
-    this.tracker.done(this.generation)
-    this.results[index] = error !== null ? { ok: false, error } : { ok: true, meta: meta as RecordMetadata }
-    if (--this.remaining === 0) this.resolve(this.results)
-  }
-}
-
-const EMPTY_HEADERS: RecordHeader[] = []
+import type { ProducerOptions, ProducerRecord, RecordMetadata, SendCallback, SendOptions, SendResult } from './types.js'
 
 /** What a transaction's body gets: sends and offset commits that belong to the transaction. */
 export interface Transaction<Key, Value, HeaderKey, HeaderValue> {
@@ -155,6 +41,12 @@ export interface Transaction<Key, Value, HeaderKey, HeaderValue> {
  * A Kafka producer: batches records per partition, lingers, compresses, pipelines Produce
  * requests, retries what may be retried, and is idempotent by default. The type parameters come
  * from the serializers given; without serializers keys and values are `Buffer | string | null`.
+ *
+ * Every record handed to it settles by its delivery deadline (`deliveryTimeoutMs`, or the
+ * `timeoutMs` of the call): acknowledged, or failed with a typed error — whatever the brokers answer
+ * or do not, and whatever the serializers, partitioner, codec or callbacks throw. A TimeoutError
+ * for a record that was sent means its outcome is unknown: it may have been written (as in the
+ * Java client).
  */
 export class Producer<
   Key = Buffer | string | null,
@@ -168,25 +60,24 @@ export class Producer<
   private readonly accumulator: RecordAccumulator
   private readonly identity: ProducerIdentity
   private readonly sender: Sender
+  private readonly intake: Intake
   private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
-  private readonly blocked: Pending[] = []
-  private processingBlocked = false
+  private readonly serializers: ResolvedSerializers
+  private readonly onCallbackError: (error: unknown) => void
   private closed = false
   private closing: Promise<void> | undefined
   private connecting: Promise<void> | undefined
-  private readonly serializeKey: Serializer<unknown>
-  private readonly serializeValue: Serializer<unknown>
-  private readonly serializeHeaderKey: Serializer<unknown> | undefined
-  private readonly serializeHeaderValue: Serializer<unknown>
 
   constructor(options: ProducerOptions<Key, Value, HeaderKey, HeaderValue>) {
     this.options = resolveProducerOptions(options as ProducerOptions<unknown, unknown, unknown, unknown>)
     const o = this.options
-    this.serializeKey = o.serializers.key
-    this.serializeValue = o.serializers.value
-    this.serializeHeaderKey = o.serializers.headerKey
-    this.serializeHeaderValue = o.serializers.headerValue
+    this.serializers = o.serializers
+    const logger = o.logger
+    this.onCallbackError = (error) =>
+      logger.error(`a send callback threw (the record was settled; the error is ignored): ${toError(error).message}`, {
+        error,
+      })
     this.pool = new BrokerPool({
       clientId: o.clientId,
       bootstrap: o.bootstrapBrokers,
@@ -198,11 +89,13 @@ export class Producer<
     this.metadata = new ClusterMetadata(this.pool, {
       metadataMaxAgeMs: o.metadataMaxAgeMs,
       retryBackoffMs: o.retryBackoffMs,
+      retryBackoffMaxMs: o.retryBackoffMaxMs,
+      warn: (message) => logger.warn(message),
     })
     this.accumulator = new RecordAccumulator({ batchBytes: o.batchBytes, bufferBytes: o.bufferBytes })
     this.identity = new ProducerIdentity(this.pool, {
       transactionTimeoutMs: o.transactionTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs,
+      backoff: { initialMs: o.retryBackoffMs, maxMs: o.retryBackoffMaxMs },
     })
     this.transactions =
       o.transactionalId === null
@@ -214,6 +107,7 @@ export class Producer<
             retryBackoffMaxMs: o.retryBackoffMaxMs,
             operationTimeoutMs: o.maxBlockMs,
           })
+    const partitioner = o.partitioner
     this.sender = new Sender(this.accumulator, this.metadata, this.pool, this.identity, {
       acks: o.acks,
       idempotent: o.idempotent,
@@ -224,11 +118,30 @@ export class Producer<
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,
       maxRequestBytes: o.maxRequestBytes,
-      logger: o.logger,
-      onBatchTaken: (topic, partition) => o.partitioner.onBatchClosed?.(topic, partition),
+      logger,
+      onBatchTaken:
+        partitioner.onBatchClosed === undefined
+          ? undefined
+          : (topic, partition) => partitioner.onBatchClosed?.(topic, partition),
       transactions: this.transactions,
     })
-    if (this.transactions !== undefined) this.transactions.onPartitionsAdded = () => this.sender.wakeup()
+    const txn = this.transactions
+    if (txn !== undefined) {
+      txn.onPartitionsAdded = () => this.sender.wakeup()
+      txn.hasUnresolvedSequences = () => this.sender.hasUnresolvedSequences
+      txn.onEpochBumped = () => this.sender.restartSequences()
+    }
+    const accumulator = this.accumulator
+    const sender = this.sender
+    this.intake = new Intake({
+      metadata: this.metadata,
+      bufferBytes: o.bufferBytes,
+      maxBlockMs: o.maxBlockMs,
+      place: (w, key, value, headers, topic) =>
+        this.append(w.record, w.topic, key, value, headers, topic, w.target, w.index, w.deadline, w.timeoutMs),
+      waitForRoom: () => accumulator.waitForRoom(),
+      wakeSender: () => sender.wakeup(),
+    })
   }
 
   /**
@@ -254,7 +167,7 @@ export class Producer<
    * connects lazily), but lets an application fail fast when the cluster is unreachable.
    */
   async connect(): Promise<{ producerId: bigint; producerEpoch: number }> {
-    if (this.closed) throw new ProducerClosedError('send')
+    if (this.closed) throw new ProducerClosedError('connect')
     this.connecting ??= this.doConnect().finally(() => {
       this.connecting = undefined
     })
@@ -268,13 +181,15 @@ export class Producer<
       await this.transactions.init()
     } else if (this.options.idempotent && !this.identity.initialized) {
       await this.identity.init(Date.now() + this.options.maxBlockMs)
+      this.sender.wakeup()
     }
   }
 
   /**
    * Sends one record. Resolves with where it landed once the broker acknowledged it (at once
    * with offset -1 under acks=0). With a callback, returns nothing and calls it instead; callbacks
-   * and resolutions for one partition come in send order.
+   * and resolutions for one partition come in send order. Never throws: every problem, the
+   * serializers' and the partitioner's included, rejects (or reaches the callback).
    */
   send(record: ProducerRecord<Key, Value, HeaderKey, HeaderValue>, options?: SendOptions): Promise<RecordMetadata>
   send(record: ProducerRecord<Key, Value, HeaderKey, HeaderValue>, callback: SendCallback): void
@@ -289,7 +204,7 @@ export class Producer<
     const options = typeof optionsOrCallback === 'object' ? optionsOrCallback : undefined
     const cb = typeof optionsOrCallback === 'function' ? optionsOrCallback : callback
     if (cb !== undefined) {
-      this.enqueue(record, new CallbackTarget(this.tracker, generation, cb), 0, options)
+      this.enqueue(record, new CallbackTarget(this.tracker, generation, cb, this.onCallbackError), 0, options)
       return undefined
     }
     const target = new PromiseTarget(this.tracker, generation)
@@ -355,12 +270,17 @@ export class Producer<
     await txn.end(true)
   }
 
-  /** Aborts the transaction: its unsent records fail, and read_committed consumers never see the rest. */
+  /**
+   * Aborts the transaction: its unsent records fail, and read_committed consumers never see the
+   * rest. After an abortable error (a record of the transaction failed, e.g. with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER or a timeout), this is what the application does next; the abort
+   * bumps the producer epoch where the sequences cannot go on, and the next transaction can begin.
+   */
   async abortTransaction(): Promise<void> {
     const txn = this.requireTransactions('abortTransaction')
     if (!txn.inTransaction) throw new TransactionStateError('abortTransaction() without an open transaction')
     const aborted = new TransactionStateError('the transaction was aborted before this record was sent')
-    for (const p of this.blocked.splice(0)) p.target.settle(p.index, aborted, null)
+    this.intake.failAll(aborted)
     this.sender.abortAll(aborted)
     await this.flush()
     await txn.end(false)
@@ -390,7 +310,8 @@ export class Producer<
 
   /**
    * Flushes, then closes every connection. Records not settled within `timeoutMs` (default: no
-   * limit) fail with ProducerClosedError. Sending after close rejects with ProducerClosedError.
+   * limit; every record still settles by its delivery deadline) fail with ProducerClosedError.
+   * Sending after close rejects with ProducerClosedError.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closed = true
@@ -411,20 +332,16 @@ export class Producer<
         }),
       ])
       clearTimeout(timer)
-      if (timedOut)
-        this.abortAll(
-          new ProducerClosedError(undefined, {
-            reason: `close({ timeoutMs: ${timeoutMs} }) expired before it was acknowledged`,
-          }),
-        )
+      if (timedOut) {
+        const error = new ProducerClosedError(undefined, {
+          reason: `close({ timeoutMs: ${timeoutMs} }) expired before it was acknowledged`,
+        })
+        this.intake.failAll(error)
+        this.sender.abortEverything(error)
+      }
     }
     this.sender.stop()
     await this.pool.close()
-  }
-
-  private abortAll(error: Error): void {
-    for (const p of this.blocked.splice(0)) p.target.settle(p.index, error, null)
-    this.sender.abortEverything(error)
   }
 
   private enqueue(
@@ -442,173 +359,110 @@ export class Producer<
       target.settle(index, notInTransaction, null)
       return
     }
-    const r = record as ProducerRecord<unknown, unknown, unknown, unknown>
+    const r = record as AnyRecord
     const topic = r?.topic
     if (typeof topic !== 'string' || topic.length === 0) {
       target.settle(index, new ConfigError('record.topic', 'a non-empty string', { received: topic }), null)
       return
     }
     const timeoutMs = options?.timeoutMs ?? this.options.deliveryTimeoutMs
-    const deadline = Date.now() + timeoutMs
-    let key: MaybePromise<Buffer | null>
-    let value: MaybePromise<Buffer | null>
-    let headers: MaybePromise<RecordHeader[] | undefined>
-    try {
-      key = r.key === undefined || r.key === null ? null : this.serialize(this.serializeKey, r.key, topic, 'key')
-      value = this.serialize(this.serializeValue, r.value, topic, 'value')
-      headers = r.headers === undefined ? undefined : this.serializeHeaders(r.headers, topic)
-    } catch (error) {
-      target.settle(index, error as Error, null)
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      target.settle(
+        index,
+        new ConfigError('timeoutMs', 'a positive number of milliseconds', { received: options?.timeoutMs }),
+        null,
+      )
       return
     }
+    const now = Date.now()
+    const deadline = now + timeoutMs
+    const s = this.serializers
+    let key: MaybePromise<Buffer | null> = null
+    let value: MaybePromise<Buffer | null> = null
+    let headers: MaybePromise<RecordHeader[] | undefined>
+    try {
+      key = r.key === undefined || r.key === null ? null : serialize(s.key, r.key, topic, 'key')
+      value = serialize(s.value, r.value, topic, 'value')
+      headers = r.headers === undefined || r.headers === null ? undefined : serializeHeaders(r.headers, topic, s)
+    } catch (error) {
+      discard(key, value)
+      target.settle(index, toError(error), null)
+      return
+    }
+    const sync = !(key instanceof Promise) && !(value instanceof Promise) && !(headers instanceof Promise)
     // The synchronous path: nothing waiting ahead, everything serialized, metadata known, room.
-    if (
-      this.blocked.length === 0 &&
-      !(key instanceof Promise) &&
-      !(value instanceof Promise) &&
-      !(headers instanceof Promise)
-    ) {
+    if (sync && this.intake.size === 0) {
       const topicInfo = this.metadata.topic(topic)
       if (
         topicInfo !== undefined &&
-        this.append(r, topic, key, value, headers, topicInfo.partitions.length, target, index, deadline, timeoutMs)
+        this.append(
+          r,
+          topic,
+          key as Buffer | null,
+          value as Buffer | null,
+          headers as RecordHeader[] | undefined,
+          topicInfo,
+          target,
+          index,
+          deadline,
+          timeoutMs,
+        )
       ) {
         return
       }
     }
-    this.blocked.push({ topic, record: r, target, index, deadline, timeoutMs, key, value, headers })
-    if (!this.processingBlocked) void this.processBlocked()
+    const blockMs = Math.min(this.options.maxBlockMs, timeoutMs)
+    const waiting: Waiting = {
+      topic,
+      record: r,
+      target,
+      index,
+      deadline,
+      timeoutMs,
+      blockUntil: now + blockMs,
+      blockMs,
+      key,
+      value,
+      headers,
+      serialized: sync,
+      settled: false,
+    }
+    this.intake.push(waiting)
   }
 
-  private serialize(
-    serializer: Serializer<unknown>,
-    value: unknown,
-    topic: string,
-    part: SerializerContext['part'],
-  ): MaybePromise<Buffer | null> {
-    let out: Buffer | null | Promise<Buffer | null>
-    try {
-      out = serializer(value, { topic, part })
-    } catch (error) {
-      throw SerializationError.isInstance(error) ? error : new SerializationError(part, topic, error)
-    }
-    if (out instanceof Promise) {
-      return out.catch((error: unknown) => {
-        throw SerializationError.isInstance(error) ? error : new SerializationError(part, topic, error)
-      })
-    }
-    return out
-  }
-
-  private serializeHeaders(
-    headers: NonNullable<ProducerRecord<unknown, unknown, unknown, unknown>['headers']>,
-    topic: string,
-  ): MaybePromise<RecordHeader[]> {
-    const pairs: Array<readonly [unknown, unknown]> = Array.isArray(headers)
-      ? (headers as Array<readonly [unknown, unknown]>)
-      : headers instanceof Map
-        ? [...headers.entries()]
-        : Object.entries(headers as unknown as Record<string, unknown>)
-    if (pairs.length === 0) return EMPTY_HEADERS
-    const out: RecordHeader[] = new Array(pairs.length)
-    let promises: Array<Promise<unknown>> | undefined
-    for (let i = 0; i < pairs.length; i++) {
-      const [k, v] = pairs[i] as readonly [unknown, unknown]
-      const key = this.headerKey(k, topic)
-      const value = this.serialize(this.serializeHeaderValue, v, topic, 'headerValue')
-      if (key instanceof Promise || value instanceof Promise) {
-        promises ??= []
-        const at = i
-        promises.push(
-          Promise.all([key, value]).then(([hk, hv]) => {
-            out[at] = { key: hk, value: hv }
-          }),
-        )
-      } else {
-        out[i] = { key, value }
-      }
-    }
-    return promises === undefined ? out : Promise.all(promises).then(() => out)
-  }
-
-  private headerKey(key: unknown, topic: string): MaybePromise<string> {
-    if (this.serializeHeaderKey === undefined) {
-      if (typeof key !== 'string')
-        throw new SerializationError(
-          'headerKey',
-          topic,
-          new TypeError(`header keys must be strings without a headerKey serializer, got ${typeof key}`),
-        )
-      return key
-    }
-    const bytes = this.serialize(this.serializeHeaderKey, key, topic, 'headerKey')
-    const toKey = (b: Buffer | null): string => {
-      if (b === null) throw new SerializationError('headerKey', topic, new TypeError('a header key cannot be null'))
-      return b.toString('utf8')
-    }
-    return bytes instanceof Promise ? bytes.then(toKey) : toKey(bytes)
-  }
-
-  /** Appends one record; returns false only when it must wait for buffer room and may. */
+  /** Appends one record to its partition's batch (or fails it alone); false only when it must wait for room. */
   private append(
-    r: ProducerRecord<unknown, unknown, unknown, unknown>,
+    r: AnyRecord,
     topic: string,
     key: Buffer | null,
     value: Buffer | null,
     headers: RecordHeader[] | undefined,
-    partitionCount: number,
+    topicInfo: TopicInfo,
     target: CompletionTarget,
     index: number,
     deadline: number,
     timeoutMs: number,
   ): boolean {
-    let partition: number
-    if (r.partition !== undefined && r.partition !== null) {
-      partition = r.partition
-      if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
-        target.settle(
-          index,
-          new ConfigError('record.partition', `an integer in [0, ${partitionCount}) for topic '${topic}'`, {
-            received: partition,
-          }),
-          null,
-        )
-        return true
-      }
-    } else {
-      partition = this.options.partitioner.partition({ topic: topic, key, value, headers, partitionCount })
-      if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
-        target.settle(
-          index,
-          new ConfigError('partitioner', `a partition in [0, ${partitionCount}) for topic '${topic}'`, {
-            received: partition,
-          }),
-          null,
-        )
-        return true
-      }
+    const o = this.options
+    const partition = choosePartition(r, topic, key, value, headers, topicInfo.partitions.length, o.partitioner)
+    if (typeof partition !== 'number') {
+      target.settle(index, partition, null)
+      return true
     }
     const now = Date.now()
     const timestamp = toTimestamp(r.timestamp, now)
     if (timestamp === undefined) {
-      target.settle(
-        index,
-        new ConfigError('record.timestamp', 'milliseconds since the epoch as a number, bigint or Date', {
-          received: r.timestamp,
-        }),
-        null,
-      )
+      target.settle(index, timestampError(r.timestamp), null)
       return true
     }
     const size = recordSize(0, 0, key, value, headers)
-    if (size + RECORD_BATCH_HEADER_SIZE > this.options.maxRequestBytes || size > this.options.bufferBytes) {
+    if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestBytes || size > o.bufferBytes) {
       target.settle(
         index,
-        new RecordTooLargeError(
-          size + RECORD_BATCH_HEADER_SIZE,
-          Math.min(this.options.maxRequestBytes, this.options.bufferBytes),
-          { topic: topic, partition },
-        ),
+        new RecordTooLargeError(size + RECORD_BATCH_HEADER_SIZE, Math.min(o.maxRequestBytes, o.bufferBytes), {
+          topic,
+          partition,
+        }),
         null,
       )
       return true
@@ -629,7 +483,7 @@ export class Producer<
       timeoutMs,
     )
     if (closedFull !== undefined) {
-      this.options.partitioner.onBatchClosed?.(topic, partition)
+      this.batchClosed(topic, partition)
       this.sender.wakeup()
     } else if (batch.recordCount === 1) {
       this.sender.batchOpened(now)
@@ -637,63 +491,19 @@ export class Producer<
     return true
   }
 
-  /** Works through records that had to wait, strictly in send order. */
-  private async processBlocked(): Promise<void> {
-    this.processingBlocked = true
+  /** Tells a sticky partitioner that a batch closed; what it throws is only logged. */
+  private batchClosed(topic: string, partition: number): void {
+    const partitioner = this.options.partitioner
+    if (partitioner.onBatchClosed === undefined) return
     try {
-      while (this.blocked.length > 0) {
-        const p = this.blocked[0] as Pending
-        try {
-          const [key, value, headers] = await Promise.all([p.key, p.value, p.headers])
-          const topicInfo =
-            this.metadata.topic(p.topic) ??
-            (await this.metadata.waitForTopic(
-              p.topic,
-              Math.max(0, Math.min(this.options.maxBlockMs, p.deadline - Date.now())),
-            ))
-          const waitUntil = Date.now() + this.options.maxBlockMs
-          while (
-            !this.append(
-              p.record,
-              p.topic,
-              key,
-              value,
-              headers,
-              topicInfo.partitions.length,
-              p.target,
-              p.index,
-              p.deadline,
-              p.timeoutMs,
-            )
-          ) {
-            const remaining = waitUntil - Date.now()
-            if (remaining <= 0) throw new BufferFullError(this.options.bufferBytes, this.options.maxBlockMs)
-            this.sender.wakeup()
-            await Promise.race([this.accumulator.waitForRoom(), delay(remaining)])
-          }
-        } catch (error) {
-          if (this.blocked[0] === p)
-            p.target.settle(p.index, error instanceof Error ? error : new Error(String(error)), null)
-        }
-        if (this.blocked[0] === p) this.blocked.shift()
-      }
-    } finally {
-      this.processingBlocked = false
+      partitioner.onBatchClosed(topic, partition)
+    } catch (error) {
+      this.options.logger.warn(`the partitioner's onBatchClosed threw: ${toError(error).message}`, { error })
     }
   }
 }
 
-function toTimestamp(value: number | bigint | Date | undefined, now: number): number | undefined {
-  if (value === undefined || value === null) return now
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined
-  if (typeof value === 'bigint') return Number(value)
-  if (value instanceof Date) {
-    const t = value.getTime()
-    return Number.isNaN(t) ? undefined : t
-  }
-  return undefined
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+/** Serializer promises of a record that failed anyway: their rejections are not unhandled. */
+function discard(...parts: unknown[]): void {
+  for (const part of parts) if (part instanceof Promise) part.catch(() => {})
 }

@@ -1,6 +1,7 @@
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
 import { ProducerFencedError } from '../errors/producer-fenced-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
+import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
 import type { BrokerConnection, BrokerPool } from '../network/broker-pool.js'
@@ -11,7 +12,8 @@ import { findCoordinator } from '../protocol/apis/find-coordinator/find-coordina
 import { initProducerId } from '../protocol/apis/init-producer-id/init-producer-id.js'
 import { txnOffsetCommit } from '../protocol/apis/txn-offset-commit/txn-offset-commit.js'
 import { ErrorCodes, errorInfo } from '../protocol/error-codes.js'
-import type { ProducerIdentity } from './idempotence.js'
+import { backoffMs, sleep } from '../retry.js'
+import type { ProducerIdentity } from '../sender/producer-id.js'
 
 /** Offsets to commit with a transaction (consume-transform-produce): the next offset to read. */
 export interface TransactionOffset {
@@ -75,8 +77,14 @@ export class TransactionManager {
   private readonly pool: BrokerPool
   private readonly identity: ProducerIdentity
   private readonly options: TransactionManagerOptions
+  /** Set when sequences cannot go on (out of order, unknown producer id, unknown outcomes): the abort bumps the epoch. */
+  private epochBumpRequired = false
   /** Called when partitions were added, so the sender can send their batches. */
   onPartitionsAdded: () => void = () => {}
+  /** True when the sender gave up batches whose outcome is unknown (the abort then bumps the epoch). */
+  hasUnresolvedSequences: () => boolean = () => false
+  /** Called after the epoch was bumped, so that every partition's sequences restart at 0. */
+  onEpochBumped: () => void = () => {}
 
   constructor(pool: BrokerPool, identity: ProducerIdentity, options: TransactionManagerOptions) {
     this.pool = pool
@@ -112,18 +120,39 @@ export class TransactionManager {
   /** Gets the producer id and epoch for the transactional id, fencing any older instance. */
   async init(): Promise<void> {
     if (this.state !== 'uninitialized') return
+    await this.initProducerId(false)
+    this.state = 'ready'
+  }
+
+  /**
+   * InitProducerId for the transactional id. With `bump` (after an abort that left sequences
+   * unusable, KIP-360), the current id and epoch are given so that the coordinator bumps the epoch
+   * of this very producer; every partition's sequences then restart at 0.
+   */
+  private async initProducerId(bump: boolean): Promise<void> {
     const deadline = Date.now() + this.options.operationTimeoutMs
-    const response = await this.coordinated('InitProducerId', KEY_TRANSACTION, this.transactionalId, deadline, (c) =>
-      c.send(initProducerId, {
+    const response = await this.coordinated('InitProducerId', KEY_TRANSACTION, this.transactionalId, deadline, (c) => {
+      const canBump = bump && c.version(initProducerId) >= 3
+      return c.send(initProducerId, {
         transactionalId: this.transactionalId,
         transactionTimeoutMs: this.options.transactionTimeoutMs,
-        producerId: -1n,
-        producerEpoch: -1,
-      }),
-    )
-    this.identity.producerId = response.producerId
-    this.identity.producerEpoch = response.producerEpoch
-    this.state = 'ready'
+        producerId: canBump ? this.identity.producerId : -1n,
+        producerEpoch: canBump ? this.identity.producerEpoch : -1,
+      })
+    })
+    this.identity.set(response.producerId, response.producerEpoch)
+    this.epochBumpRequired = false
+    if (bump) this.onEpochBumped()
+  }
+
+  /** The open transaction can no longer write in sequence: its abort must bump the epoch. */
+  requireEpochBump(): void {
+    this.epochBumpRequired = true
+  }
+
+  /** While the open transaction can only be aborted: why (its first record failure). */
+  get abortError(): Error | undefined {
+    return this.state === 'in-transaction' ? this.abortableError : undefined
   }
 
   /** Starts a transaction. */
@@ -189,7 +218,7 @@ export class TransactionManager {
           })
           this.startedOnCoordinator = true
         } catch (error) {
-          this.markAbortable(error instanceof Error ? error : new Error(String(error)))
+          this.markAbortable(toError(error))
           this.pending.clear()
         }
         this.onPartitionsAdded()
@@ -295,6 +324,7 @@ export class TransactionManager {
           ),
         )
       }
+      if (!commit && (this.epochBumpRequired || this.hasUnresolvedSequences())) await this.initProducerId(true)
       this.state = 'ready'
     } catch (error) {
       if (this.state === 'ending') this.state = 'in-transaction'
@@ -335,7 +365,10 @@ export class TransactionManager {
       if (code === ErrorCodes.NOT_COORDINATOR || code === ErrorCodes.COORDINATOR_NOT_AVAILABLE || code === -1) {
         this.coordinators.delete(`${keyType}:${key}`)
       }
-      const backoff = Math.min(this.options.retryBackoffMs * 2 ** attempt, this.options.retryBackoffMaxMs)
+      const backoff = backoffMs(
+        { initialMs: this.options.retryBackoffMs, maxMs: this.options.retryBackoffMaxMs },
+        attempt,
+      )
       if (Date.now() + backoff > deadline) {
         const last = cause instanceof Error ? cause.message : errorInfo(code).name
         throw new TimeoutError(
@@ -345,7 +378,7 @@ export class TransactionManager {
           },
         )
       }
-      await new Promise((resolve) => setTimeout(resolve, backoff))
+      await sleep(backoff)
     }
   }
 

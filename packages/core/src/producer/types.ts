@@ -1,6 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
-import type { Codec } from '../compression/codec.js'
 import type { SaslOptions } from '../network/sasl/types.js'
+import type { Codec, Partitioner, Serializer } from '../plugins.js'
 
 export type {
   OAuthBearerToken,
@@ -8,43 +8,6 @@ export type {
   SaslOptions,
   SaslPasswordOptions,
 } from '../network/sasl/types.js'
-
-/** What a serializer is told about the value it serializes. */
-export interface SerializerContext {
-  /** The topic the record goes to. */
-  readonly topic: string
-  /** Which part of the record is being serialized. */
-  readonly part: 'key' | 'value' | 'headerKey' | 'headerValue'
-}
-
-/**
- * Turns a value into bytes (or null). May return a promise; a synchronous serializer costs no
- * promise per record.
- */
-export type Serializer<T> = (value: T, context: SerializerContext) => Buffer | null | Promise<Buffer | null>
-
-/** What a partitioner is given to choose a partition. */
-export interface PartitionerInput {
-  readonly topic: string
-  /** The serialized key, or null. */
-  readonly key: Buffer | null
-  /** The serialized value, or null. */
-  readonly value: Buffer | null
-  /** The serialized headers in order (duplicates kept), or undefined when the record has none. */
-  readonly headers?: ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }> | undefined
-  /** Number of partitions of the topic. */
-  readonly partitionCount: number
-}
-
-/**
- * Chooses the partition of a record that names none. A stateful (sticky) partitioner may be told
- * when the batch of a partition it chose was closed, to move on.
- */
-export interface Partitioner {
-  partition(input: PartitionerInput): number
-  /** Called when the open batch of `partition` of `topic` is closed (full or sent). */
-  onBatchClosed?(topic: string, partition: number): void
-}
 
 /** Record headers: an object, a Map, or an array of pairs (duplicates and order kept). */
 export type RecordHeaders<HeaderKey, HeaderValue> =

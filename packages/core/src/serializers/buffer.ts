@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { SerializationError } from '../errors/serialization-error.js'
-import type { Serializer, SerializerContext } from '../producer/types.js'
+import type { Serializer, SerializerContext } from '../plugins.js'
 
 /**
  * Passes bytes through: a Buffer as is, a Uint8Array as a Buffer over the same memory (no copy);

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { SerializationError } from '../errors/serialization-error.js'
-import type { Serializer, SerializerContext } from '../producer/types.js'
+import type { Serializer, SerializerContext } from '../plugins.js'
 import { asBuffer } from './buffer.js'
 
 /**

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { SerializationError } from '../errors/serialization-error.js'
-import type { Serializer, SerializerContext } from '../producer/types.js'
+import type { Serializer, SerializerContext } from '../plugins.js'
 
 /**
  * Serializes strings as UTF-8, like Kafka's `StringSerializer`; `null` and `undefined` become a

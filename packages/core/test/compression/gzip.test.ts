@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { CompressionType, compressionTypeName } from '../../src/compression/codec.js'
 import { gzip } from '../../src/compression/gzip.js'
@@ -40,6 +40,15 @@ describe('gzip codec', () => {
     expect(() => gzip().decompress(Buffer.from('not gzip at all'))).toThrow()
   })
 
+  it('refuses to inflate past maxDecompressedBytes (a gzip bomb), with a message naming the limit', () => {
+    const bomb = gunzipSafe(16 * 1024 * 1024)
+    expect(() => gzip({ maxDecompressedBytes: 1024 * 1024 }).decompress(bomb)).toThrow(
+      /inflates past maxDecompressedBytes \(1048576 bytes\)/,
+    )
+    expect(gzip().decompress(bomb)).toHaveLength(16 * 1024 * 1024)
+    expect(() => gzip({ maxDecompressedBytes: 0 })).toThrow(/maxDecompressedBytes/)
+  })
+
   it('names every Kafka compression type', () => {
     expect([0, 1, 2, 3, 4, 5].map(compressionTypeName)).toEqual([
       'none',
@@ -51,3 +60,8 @@ describe('gzip codec', () => {
     ])
   })
 })
+
+/** `n` zero bytes, gzip-compressed (a few KiB that inflate to n). */
+function gunzipSafe(n: number): Buffer {
+  return gzipSync(Buffer.alloc(n))
+}

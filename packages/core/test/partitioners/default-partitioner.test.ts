@@ -1,23 +1,12 @@
 import { Buffer } from 'node:buffer'
+import { prng } from '@tributary/test-support/random'
 import { Partitioners, type PartitionMetadata } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { defaultPartitioner, murmur2, toPositive } from '../../src/partitioners/index.js'
 
-/** A small seeded generator (mulberry32), so the random keys are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** 5,000 keys: half random bytes of 0 to 64 bytes, half random strings mixing ASCII, accents, CJK and emoji. */
 function randomKeys(): Array<Buffer | string> {
-  const random = seededRandom(0x7472_6962)
+  const random = prng(0x7472_6962)
   const int = (below: number): number => Math.floor(random() * below)
   const keys: Array<Buffer | string> = []
   for (let i = 0; i < 2_500; i++) {

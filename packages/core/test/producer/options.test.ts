@@ -2,8 +2,9 @@ import { Buffer } from 'node:buffer'
 import { describe, expect, it, vi } from 'vitest'
 import type { Codec } from '../../src/compression/codec.js'
 import { ConfigError } from '../../src/errors/config-error.js'
+import type { Partitioner } from '../../src/plugins.js'
 import { optionsFromProperties, resolveProducerOptions } from '../../src/producer/options.js'
-import type { Logger, Partitioner, ProducerOptions } from '../../src/producer/types.js'
+import type { Logger, ProducerOptions } from '../../src/producer/types.js'
 import { defaultSerializer, jsonSerializer, stringSerializer } from '../../src/serializers/index.js'
 
 const brokers = ['127.0.0.1:9092']

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
 import { SerializationError } from '../../src/errors/serialization-error.js'
-import type { SerializerContext } from '../../src/producer/types.js'
+import type { SerializerContext } from '../../src/plugins.js'
 import { bufferSerializer, defaultSerializer, jsonSerializer, stringSerializer } from '../../src/serializers/index.js'
 
 const valueContext: SerializerContext = { topic: 'orders', part: 'value' }

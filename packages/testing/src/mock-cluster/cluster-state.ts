@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Codec } from '@tributary/core/protocol'
 import { resolveCodec } from './codecs.js'
 import { PartitionLog } from './partition-log.js'
+import { invalidTopicName, unifiedTopicName } from './topic-rules.js'
 import { TransactionCoordinator } from './transaction-coordinator.js'
 
 /** A partition's placement and log. */
@@ -61,6 +62,8 @@ export interface ClusterConfig {
 export class ClusterState {
   readonly topics = new Map<string, TopicState>()
   readonly topicsById = new Map<string, TopicState>()
+  /** Topics whose names have '.' or '_', by the name with every '.' made '_' (Kafka refuses a clash). */
+  private readonly topicsByUnifiedName = new Map<string, string>()
   readonly failures: InjectedFailure[] = []
   readonly config: ClusterConfig
   private readonly brokerList: () => readonly BrokerInfo[]
@@ -107,6 +110,8 @@ export class ClusterState {
     }
     this.topics.set(name, topic)
     this.topicsById.set(topic.id, topic)
+    const unified = unifiedTopicName(name)
+    if (unified !== undefined) this.topicsByUnifiedName.set(unified, name)
     return topic
   }
 
@@ -115,7 +120,24 @@ export class ClusterState {
     if (topic === undefined) return false
     this.topics.delete(name)
     this.topicsById.delete(topic.id)
+    const unified = unifiedTopicName(name)
+    if (unified !== undefined && this.topicsByUnifiedName.get(unified) === name)
+      this.topicsByUnifiedName.delete(unified)
     return true
+  }
+
+  /**
+   * Why Kafka would refuse to create a topic of this name (INVALID_TOPIC_EXCEPTION): an illegal
+   * name, or one that collides with an existing topic's once '.' and '_' count as the same
+   * character. Undefined when it may be created (or already exists).
+   */
+  topicNameProblem(name: string): string | undefined {
+    const invalid = invalidTopicName(name)
+    if (invalid !== undefined) return invalid
+    const unified = unifiedTopicName(name)
+    const other = unified === undefined ? undefined : this.topicsByUnifiedName.get(unified)
+    if (other !== undefined && other !== name) return `Topic '${name}' collides with existing topic: ${other}`
+    return undefined
   }
 
   partition(topic: string, partition: number): PartitionState | undefined {

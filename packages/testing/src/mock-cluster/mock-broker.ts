@@ -132,9 +132,27 @@ export class MockBroker {
   }
 }
 
+/** Requests read ahead on one connection before it stops reading from the socket. */
+const MAX_QUEUED_REQUESTS = 64
+/** Response bytes waiting for a client to read before the connection stops handling requests. */
+const MAX_BUFFERED_RESPONSE_BYTES = 4 * 1024 * 1024
+
 /** Per-connection state: frames in, requests handled one at a time in order, responses out. */
 class BrokerConnection {
-  closed = false
+  get closed(): boolean {
+    return this.isClosed
+  }
+
+  set closed(value: boolean) {
+    if (!value || this.isClosed) return
+    this.isClosed = true
+    this.queue.length = 0
+    this.aborter.abort()
+  }
+
+  private isClosed = false
+  /** Aborted when the connection closes, for handlers that wait (Fetch). */
+  private readonly aborter = new AbortController()
   private readonly splitter: FrameSplitter
   private readonly queue: Buffer[] = []
   private processing = false
@@ -152,7 +170,10 @@ class BrokerConnection {
     this.socket = socket
     this.auth = cluster.sasl === undefined ? undefined : new ConnectionAuthenticator(cluster.sasl)
     this.splitter = new FrameSplitter({ maxFrameBytes: cluster.maxFrameBytes })
-    this.context = { brokerId: broker.nodeId, connection: { remote: `${socket.remoteAddress}:${socket.remotePort}` } }
+    this.context = {
+      brokerId: broker.nodeId,
+      connection: { remote: `${socket.remoteAddress}:${socket.remotePort}`, closed: this.aborter.signal },
+    }
   }
 
   onData(chunk: Buffer): void {
@@ -163,6 +184,9 @@ class BrokerConnection {
       this.fail(error)
       return
     }
+    // Backpressure, like Kafka muting a connection with a request in flight: a client that sends
+    // faster than it reads its responses is not read from until it catches up.
+    if (this.queue.length >= MAX_QUEUED_REQUESTS) this.socket.pause()
     if (!this.processing) void this.drain()
   }
 
@@ -172,11 +196,23 @@ class BrokerConnection {
       while (this.queue.length > 0 && !this.closed) {
         const frame = this.queue.shift() as Buffer
         await this.handle(frame)
+        if (this.socket.writableLength > MAX_BUFFERED_RESPONSE_BYTES && !this.closed) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              this.socket.off('drain', done)
+              this.socket.off('close', done)
+              resolve()
+            }
+            this.socket.on('drain', done)
+            this.socket.on('close', done)
+          })
+        }
       }
     } catch (error) {
       this.fail(error)
     } finally {
       this.processing = false
+      if (!this.closed && this.socket.isPaused()) this.socket.resume()
     }
   }
 

@@ -7,6 +7,7 @@ import {
   decodeRecordBatch,
   IS_CONTROL,
   type RequestHeader,
+  recordTimestamp,
 } from '@tributary/core/protocol'
 import { type BrokerInfo, ClusterState } from './cluster-state.js'
 import { loadInstalledCodecs } from './codecs.js'
@@ -29,6 +30,7 @@ import { type BrokerHost, MockBroker, type MockLogger } from './mock-broker.js'
 import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl/handlers.js'
 import type { MockSaslOptions, MockTlsOptions } from './sasl/options.js'
 import { SaslServer } from './sasl/server.js'
+import { MAX_PARTITIONS_PER_TOPIC } from './topic-rules.js'
 
 /** A topic to create when the cluster starts. */
 export interface MockTopicConfig {
@@ -170,12 +172,18 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     if (options.ports !== undefined && options.ports.length !== brokerCount) {
       throw new RangeError(`ports lists ${options.ports.length} port(s) for ${brokerCount} broker(s)`)
     }
+    const defaultPartitions = options.defaultPartitions ?? 1
+    if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1 || defaultPartitions > MAX_PARTITIONS_PER_TOPIC) {
+      throw new RangeError(
+        `defaultPartitions must be an integer from 1 to ${MAX_PARTITIONS_PER_TOPIC}, got ${String(options.defaultPartitions)}`,
+      )
+    }
     const logger = options.logger === false ? SILENT : (options.logger ?? DEFAULT_LOGGER)
     this.state = new ClusterState(
       {
         clusterId: options.clusterId ?? 'tributary-mock-cluster',
         autoCreateTopics: options.autoCreateTopics ?? true,
-        defaultPartitions: options.defaultPartitions ?? 1,
+        defaultPartitions,
         defaultReplicationFactor: Math.min(3, brokerCount),
         maxMessageBytes: options.maxMessageBytes ?? 1048588,
         codecs: options.codecs ?? [],
@@ -205,13 +213,13 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     if (options.loadCodecs !== false) await loadInstalledCodecs()
     const cluster = new MockCluster(options)
     try {
+      for (const topic of options.topics ?? [])
+        cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor)
       for (const broker of cluster.brokerList) await broker.start()
     } catch (error) {
       await cluster.stop()
       throw error
     }
-    for (const topic of options.topics ?? [])
-      cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor)
     return cluster
   }
 
@@ -288,10 +296,18 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     return [...this.state.brokers]
   }
 
-  /** Creates a topic (no-op if it exists); leaders are spread over the brokers. */
+  /**
+   * Creates a topic (no-op if it exists); leaders are spread over the brokers. Throws a RangeError
+   * for what Kafka refuses: an illegal name (legal: 1 to 249 of `[a-zA-Z0-9._-]`, not '.' or '..'),
+   * a name colliding with an existing topic's once '.' and '_' count as one character, or more than
+   * 9,999 partitions (Kafka's controller writes at most 10,000 records per creation).
+   */
   createTopic(name: string, partitions = 1, replicationFactor?: number): void {
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new RangeError(`partitions must be a positive integer, got ${partitions}`)
+    if (this.state.topics.has(name)) return
+    const problem = this.state.topicNameProblem(name)
+    if (problem !== undefined) throw new RangeError(problem)
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS_PER_TOPIC) {
+      throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS_PER_TOPIC}, got ${partitions}`)
     }
     this.state.createTopic(name, partitions, replicationFactor)
   }
@@ -335,7 +351,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
             topic,
             partition: p.index,
             offset: header.baseOffset + BigInt(r.offsetDelta),
-            timestamp: (header.attributes & 0x08) !== 0 ? header.maxTimestamp : header.baseTimestamp + r.timestampDelta,
+            timestamp: recordTimestamp(header, r),
             key: r.key,
             value: r.value,
             headers: r.headers,

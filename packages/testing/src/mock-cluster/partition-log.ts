@@ -7,6 +7,7 @@ import {
   type RecordBatchHeader,
   readRecordBatchHeader,
   setBaseOffset,
+  setCreateTimeMaxTimestamp,
   setPartitionLeaderEpoch,
 } from '@tributary/core/protocol'
 
@@ -118,7 +119,7 @@ export class PartitionLog {
    * duplicate of one of the last five batches answers the original offsets; a gap or a fresh
    * epoch not starting at 0 answers OUT_OF_ORDER_SEQUENCE_NUMBER; an older epoch is fenced.
    */
-  append(header: RecordBatchHeader, bytes: Buffer, leaderEpoch: number): AppendResult {
+  append(header: RecordBatchHeader, bytes: Buffer, leaderEpoch: number, maxTimestamp?: bigint): AppendResult {
     const pid = header.producerId
     let entry: ProducerEntry | undefined
     if (pid >= 0n && header.baseSequence >= 0) {
@@ -179,8 +180,13 @@ export class PartitionLog {
     const stored = Buffer.from(bytes)
     setBaseOffset(stored, baseOffset)
     setPartitionLeaderEpoch(stored, leaderEpoch)
+    // Kafka stores a CreateTime batch with the largest record timestamp as its maxTimestamp.
+    if (maxTimestamp !== undefined && setCreateTimeMaxTimestamp(stored, maxTimestamp)) {
+      header = readRecordBatchHeader(stored)
+    }
     const lastOffset = baseOffset + BigInt(header.lastOffsetDelta)
-    if ((header.attributes & IS_TRANSACTIONAL) !== 0 && !this.openTransactions.has(pid)) {
+    // A transactional batch without a producer id is stored but, as in Kafka, opens no transaction.
+    if ((header.attributes & IS_TRANSACTIONAL) !== 0 && pid >= 0n && !this.openTransactions.has(pid)) {
       this.openTransactions.set(pid, baseOffset)
     }
     this.batches.push({ baseOffset, lastOffset, maxTimestamp: header.maxTimestamp, header, bytes: stored })
@@ -247,19 +253,16 @@ export class PartitionLog {
       : { offset: best.lastOffset, timestamp: best.maxTimestamp }
   }
 
-  /** Resolves when something is appended or `timeoutMs` passes, whichever is first. */
-  waitForAppend(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs)
-      const waiters = this.waiters
-      function done(): void {
-        clearTimeout(timer)
-        const i = waiters.indexOf(done)
-        if (i >= 0) waiters.splice(i, 1)
-        resolve()
-      }
-      waiters.push(done)
-    })
+  /**
+   * Calls `listener` once, at the next append; returns a function that cancels it. Fetches that
+   * wait on several partitions subscribe to each and cancel the rest when one fires.
+   */
+  onAppend(listener: () => void): () => void {
+    this.waiters.push(listener)
+    return () => {
+      const i = this.waiters.indexOf(listener)
+      if (i >= 0) this.waiters.splice(i, 1)
+    }
   }
 
   private notify(): void {

@@ -1,3 +1,4 @@
+import { useHarness } from '@tributary/test-support/harness'
 import {
   type Admin,
   CompressionTypes,
@@ -11,8 +12,8 @@ import {
   type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MockCluster, type MockClusterOptions, type MockRecord } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import type { MockCluster, MockClusterOptions, MockRecord } from '../../src/index.js'
 
 // kafkajs (an independent client with its own protocol code) against the mock cluster: what
 // kafkajs says it wrote must be exactly what the mock stored, and kafkajs's admin and retry paths
@@ -137,26 +138,17 @@ function mixedBatch(tag: string): TopicMessages[] {
 }
 
 describe('kafkajs against the mock cluster', () => {
-  let cluster: MockCluster | undefined
-  const clients: Array<Producer | Admin> = []
+  const harness = useHarness()
 
-  afterEach(async () => {
-    await Promise.allSettled(clients.splice(0).map((c) => c.disconnect()))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions = {}): Promise<MockCluster> {
-    cluster = await MockCluster.start({
+  function start(options: MockClusterOptions = {}): Promise<MockCluster> {
+    return harness.start({
       brokers: 3,
       topics: [
         { name: 'orders', partitions: 6 },
         { name: 'payments', partitions: 3 },
       ],
-      logger: false,
       ...options,
     })
-    return cluster
   }
 
   function kafka(c: MockCluster): Kafka {
@@ -176,14 +168,14 @@ describe('kafkajs against the mock cluster', () => {
     config: Omit<ProducerConfig, 'createPartitioner'> = {},
   ): Promise<Producer> {
     const p = kafka(c).producer({ createPartitioner: recordingPartitioner(chosen), ...config })
-    clients.push(p)
+    harness.defer(() => p.disconnect())
     await p.connect()
     return p
   }
 
   async function admin(c: MockCluster): Promise<Admin> {
     const a = kafka(c).admin()
-    clients.push(a)
+    harness.defer(() => a.disconnect())
     await a.connect()
     return a
   }

@@ -1,7 +1,9 @@
 import { crc32 } from 'node:zlib'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MockCluster, type MockClusterOptions, type MockRecord } from '../../src/index.js'
-import { killRunning, lines, type RunResult, run } from './run.js'
+import { useHarness } from '@tributary/test-support/harness'
+import { consumeWithKcat, type KcatMessage, kcatHeaders, produceWithKcat } from '@tributary/test-support/kcat'
+import type { RunResult } from '@tributary/test-support/processes'
+import { describe, expect, it } from 'vitest'
+import type { MockCluster, MockRecord } from '../../src/index.js'
 
 // kcat (librdkafka 2.0, an independent C client) against the mock cluster: what kcat produced
 // must be exactly what the mock stored, and what kcat consumes back must be exactly that again.
@@ -13,18 +15,6 @@ interface TextRecord {
   value: string | null
   /** Headers in order, duplicates kept; null for a header without a value. */
   headers: Array<[string, string | null]>
-}
-
-/** One line of `kcat -C -J` output. */
-interface KcatJson {
-  topic: string
-  partition: number
-  offset: number
-  tstype: string
-  ts: number
-  key: string | null
-  payload: string | null
-  headers?: Array<string | null>
 }
 
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
@@ -47,61 +37,26 @@ function headerArgs(headers: Array<[string, string | null]>): string[] {
  */
 const KCAT_TIMEOUT_MS = 20_000
 
-/** Runs kcat against the cluster; rejects with kcat's stderr when it fails or hangs. */
-function runKcat(args: string[], input?: string): Promise<RunResult> {
-  const debug = process.env.KCAT_DEBUG ? ['-d', process.env.KCAT_DEBUG] : []
-  return run(
-    'kcat',
-    [...args, ...debug],
-    input === undefined ? { timeoutMs: KCAT_TIMEOUT_MS } : { input, timeoutMs: KCAT_TIMEOUT_MS },
-  )
-}
-
-/** Produces `input` (one message per line, key and value separated by a tab) with kcat. */
+/** Produces `input` (one message per line, key and value separated by a tab) with an idempotent kcat. */
 function kcatProduce(cluster: MockCluster, topic: string, input: string, extra: string[] = []): Promise<RunResult> {
-  return runKcat(
-    [
-      '-P',
-      '-b',
-      cluster.bootstrapBrokers.join(','),
-      '-t',
-      topic,
-      '-K',
-      '\\t',
-      '-X',
-      'enable.idempotence=true',
-      '-X',
-      'acks=all',
-      ...extra,
-    ],
-    input,
-  )
+  return produceWithKcat(cluster.bootstrapBrokers, topic, input, {
+    properties: { 'enable.idempotence': 'true', acks: 'all' },
+    args: extra,
+    timeoutMs: KCAT_TIMEOUT_MS,
+  })
 }
 
 /** Consumes a topic (or one partition) from the beginning to its end with kcat, as JSON. */
-async function kcatConsume(cluster: MockCluster, topic: string, partition?: number): Promise<KcatJson[]> {
-  const only = partition === undefined ? [] : ['-p', String(partition)]
-  const { stdout } = await runKcat([
-    '-C',
-    '-b',
-    cluster.bootstrapBrokers.join(','),
-    '-t',
-    topic,
-    ...only,
-    '-o',
-    'beginning',
-    '-e',
-    '-J',
-  ])
-  return lines(stdout).map((line) => JSON.parse(line) as KcatJson)
+function kcatConsume(cluster: MockCluster, topic: string, partition?: number): Promise<KcatMessage[]> {
+  return consumeWithKcat(cluster.bootstrapBrokers, topic, {
+    ...(partition === undefined ? {} : { partition }),
+    timeoutMs: KCAT_TIMEOUT_MS,
+  })
 }
 
 /** A consumed record in the comparable form, headers paired up from kcat's flat list. */
-function fromKcat(json: KcatJson): TextRecord {
-  const flat = json.headers ?? []
-  const headers: Array<[string, string | null]> = []
-  for (let i = 0; i < flat.length; i += 2) headers.push([flat[i] as string, flat[i + 1] ?? null])
-  return { key: json.key, value: json.payload, headers }
+function fromKcat(json: KcatMessage): TextRecord {
+  return { key: json.key, value: json.payload, headers: kcatHeaders(json) }
 }
 
 /**
@@ -125,18 +80,7 @@ const HEADERS: Array<[string, string | null]> = [
 ]
 
 describe('kcat (librdkafka) against the mock cluster', () => {
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    killRunning()
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions): Promise<MockCluster> {
-    cluster = await MockCluster.start({ logger: false, ...options })
-    return cluster
-  }
+  const { start } = useHarness()
 
   it('stores 10,000 keyed records with headers from an idempotent kcat producer exactly as sent, and kcat reads them back identically', async () => {
     const c = await start({ brokers: 3, topics: [{ name: 'events', partitions: 6 }] })

@@ -9,8 +9,9 @@ import {
   stringSerializers,
 } from '@platformatic/kafka'
 import type { Codec } from '@tributary/core/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MockCluster, type MockClusterOptions, type MockRecord } from '../../src/index.js'
+import { useHarness } from '@tributary/test-support/harness'
+import { describe, expect, it } from 'vitest'
+import type { MockCluster, MockClusterOptions, MockRecord } from '../../src/index.js'
 
 // @platformatic/kafka 1.x (its own protocol code, newest API versions) against the mock cluster:
 // what its Producer reports writing must be exactly what the mock stored.
@@ -120,25 +121,17 @@ function platformaticCodec(name: 'snappy' | 'lz4'): Codec {
 }
 
 describe('@platformatic/kafka against the mock cluster', () => {
-  let cluster: MockCluster | undefined
+  const harness = useHarness()
   let warnings: string[] = []
-  const producers: Array<Producer<never, never, never, never>> = []
 
-  afterEach(async () => {
-    await Promise.allSettled(producers.splice(0).map((p) => p.close(true)))
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions = {}): Promise<MockCluster> {
+  function start(options: MockClusterOptions = {}): Promise<MockCluster> {
     warnings = []
-    cluster = await MockCluster.start({
+    return harness.start({
       brokers: 3,
       topics: Object.entries(PARTITIONS).map(([name, partitions]) => ({ name, partitions })),
       logger: { info: () => {}, warn: (m) => warnings.push(m) },
       ...options,
     })
-    return cluster
   }
 
   /** The default partitioner, noting what it answered for each message. */
@@ -165,7 +158,7 @@ describe('@platformatic/kafka against the mock cluster', () => {
       retryDelay: 20,
       ...options,
     })
-    producers.push(p as unknown as Producer<never, never, never, never>)
+    harness.defer(() => p.close(true))
     return p
   }
 
@@ -217,7 +210,7 @@ describe('@platformatic/kafka against the mock cluster', () => {
       retries: 5,
       retryDelay: 20,
     })
-    producers.push(p as unknown as Producer<never, never, never, never>)
+    harness.defer(() => p.close(true))
     // Map keys are compared by identity, so two Buffers with the same bytes give a repeated header.
     const messages: BufferMessage[] = [
       {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MockCluster, type MockRecord } from '../../src/index.js'
-import { killRunning, lines, run } from './run.js'
+import { useHarness } from '@tributary/test-support/harness'
+import { jsonLines, run } from '@tributary/test-support/processes'
+import { python } from '@tributary/test-support/python'
+import { describe, expect, it } from 'vitest'
+import type { MockRecord } from '../../src/index.js'
 
 // Python clients against the mock cluster: confluent-kafka (librdkafka 2.0, idempotent producer)
 // and kafka-python 2.0.2 (its own pure-Python protocol code) each produce records given here,
@@ -93,39 +95,8 @@ const toInput = (messages: Message[]) =>
     )
     .join('\n')
 
-let interpreter: Promise<string> | undefined
-
-/**
- * A Python 3 that has both client libraries. Debian installs them for /usr/bin/python3, which is
- * not the `python3` on PATH when a pyenv or virtualenv shadows it; PYTHON picks one explicitly.
- */
-function python(): Promise<string> {
-  interpreter ??= (async () => {
-    const candidates = [...new Set([process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((c) => c))] as string[]
-    const failures: string[] = []
-    for (const candidate of candidates) {
-      try {
-        await run(candidate, ['-c', 'import confluent_kafka, kafka'], { timeoutMs: 15_000 })
-        return candidate
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error))
-      }
-    }
-    throw new Error(
-      `no Python 3 with confluent_kafka and kafka (kafka-python); scripts/install-system-deps.sh installs them:\n${failures.join('\n')}`,
-    )
-  })()
-  return interpreter
-}
-
 describe('Python clients against the mock cluster', () => {
-  let cluster: MockCluster | undefined
-
-  afterEach(async () => {
-    killRunning()
-    await cluster?.stop()
-    cluster = undefined
-  })
+  const { start } = useHarness()
 
   it.each([
     { library: 'confluent', idempotent: true, createTimeType: 1 },
@@ -134,15 +105,14 @@ describe('Python clients against the mock cluster', () => {
     'stores 1,000 records from $library exactly as sent and $library reads the same records back',
     async ({ library, idempotent, createTimeType }) => {
       const topic = `from-${library}`
-      const c = await MockCluster.start({ brokers: 3, topics: [{ name: topic, partitions: 6 }], logger: false })
-      cluster = c
+      const c = await start({ brokers: 3, topics: [{ name: topic, partitions: 6 }] })
       const count = 1000
       const messages = messagesFor(library, count, library === 'confluent')
-      const { stdout } = await run(await python(), [PEER, library, c.bootstrapBrokers.join(','), topic], {
+      const { stdout } = await run(python(), [PEER, library, c.bootstrapBrokers.join(','), topic], {
         input: toInput(messages),
         timeoutMs: 50_000,
       })
-      const events = lines(stdout).map((line) => JSON.parse(line) as PeerEvent)
+      const events = jsonLines<PeerEvent>(stdout)
       const delivered = events.filter((e) => e.event === 'delivered')
       const consumed = events.filter((e) => e.event === 'consumed')
       expect(delivered.map((d) => d.index)).toEqual(messages.map((_, i) => i))

@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MockCluster, type MockClusterOptions } from '../../src/index.js'
-import { makeTestCertificates, type TestCertificates } from '../sasl-certificates.js'
-import { killRunning, lines, type RunResult, run } from './run.js'
+import { useTestCertificates } from '@tributary/test-support/certificates'
+import { useHarness } from '@tributary/test-support/harness'
+import { consumeWithKcat, kcat, produceWithKcat, kcatProperties as props } from '@tributary/test-support/kcat'
+import { run } from '@tributary/test-support/processes'
+import { python } from '@tributary/test-support/python'
+import { describe, expect, it } from 'vitest'
+import type { MockCluster, MockClusterOptions } from '../../src/index.js'
 
 // The mock cluster's SASL and TLS server side against independent clients: kcat (librdkafka 2.0),
 // confluent-kafka for Python (librdkafka) and kafka-python (its own SASL code, SaslHandshake v0
@@ -11,14 +13,6 @@ import { killRunning, lines, type RunResult, run } from './run.js'
 
 const USERS = { alice: 'alice-secret', bob: 'bob-secret' }
 
-/** One line of `kcat -C -J` output (the fields used here). */
-interface KcatJson {
-  partition: number
-  offset: number
-  key: string | null
-  payload: string | null
-}
-
 /** A consumed record as the python scripts print it. */
 interface PyRecord {
   p: number
@@ -26,14 +20,6 @@ interface PyRecord {
   k: string
   v: string
 }
-
-function runKcat(args: string[], input?: string): Promise<RunResult> {
-  const debug = process.env.KCAT_DEBUG ? ['-d', process.env.KCAT_DEBUG] : []
-  return run('kcat', [...args, ...debug], input === undefined ? { timeoutMs: 60_000 } : { input, timeoutMs: 60_000 })
-}
-
-/** `-X` arguments from librdkafka properties. */
-const props = (p: Record<string, string>): string[] => Object.entries(p).flatMap(([k, v]) => ['-X', `${k}=${v}`])
 
 /** confluent-kafka (librdkafka): an idempotent producer, then a consumer reading the topic back, both with `conf`. */
 const CONFLUENT_SCRIPT = `
@@ -92,38 +78,15 @@ c.close()
 print(json.dumps(out))
 `
 
-/** The first python3 that can import `module` (Debian's python3-* packages live under /usr/bin/python3). */
-function pythonWith(module: string): string {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(candidate, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 20_000 })
-      return candidate
-    } catch {}
-  }
-  throw new Error(`no python3 with ${module} found; run scripts/install-system-deps.sh`)
-}
-
 describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
-  let cluster: MockCluster | undefined
-  let certs: TestCertificates
+  const harness = useHarness()
+  const certs = useTestCertificates()
   let logLines: string[] = []
 
-  beforeAll(() => {
-    certs = makeTestCertificates()
-  })
-  afterAll(() => certs.remove())
-
-  afterEach(async () => {
-    killRunning()
-    await cluster?.stop()
-    cluster = undefined
-  })
-
-  async function start(options: MockClusterOptions): Promise<MockCluster> {
+  function start(options: MockClusterOptions): Promise<MockCluster> {
     logLines = []
     const record = (m: string) => logLines.push(m)
-    cluster = await MockCluster.start({ logger: { info: record, warn: record }, ...options })
-    return cluster
+    return harness.start({ logger: { info: record, warn: record }, ...options })
   }
 
   /** The stored records of a topic as `key value` lines, by partition and offset. */
@@ -132,18 +95,14 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
 
   async function kcatRoundTrip(c: MockCluster, topic: string, security: Record<string, string>, count = 300) {
     const messages = Array.from({ length: count }, (_, i) => `key-${i % 13}\tvalue-${i}`)
-    const base = ['-b', c.bootstrapBrokers.join(','), '-t', topic, ...props(security)]
-    await runKcat(
-      ['-P', ...base, '-K', '\\t', ...props({ 'enable.idempotence': 'true', acks: 'all' })],
-      `${messages.join('\n')}\n`,
-    )
+    await produceWithKcat(c.bootstrapBrokers, topic, `${messages.join('\n')}\n`, {
+      properties: { ...security, 'enable.idempotence': 'true', acks: 'all' },
+    })
     const records = c.records(topic)
     expect(records).toHaveLength(count)
     expect(new Set(records.map((r) => `${r.key?.toString()}\t${r.value?.toString()}`))).toEqual(new Set(messages))
     expect(new Set(records.map((r) => r.producerId)).size).toBe(1)
-    const { stdout } = await runKcat(['-C', ...base, '-o', 'beginning', '-e', '-J'])
-    const read = lines(stdout)
-      .map((line) => JSON.parse(line) as KcatJson)
+    const read = (await consumeWithKcat(c.bootstrapBrokers, topic, { properties: security }))
       .map((j) => ({ p: j.partition, o: j.offset, k: j.key ?? undefined, v: j.payload ?? undefined }))
       .sort((a, b) => a.p - b.p || a.o - b.o)
     expect(read).toEqual(stored(c, topic))
@@ -169,7 +128,7 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
 
     it('fails with the broker’s SASL_AUTHENTICATION_FAILED message on a wrong password', async () => {
       const c = await start({ sasl: { users: USERS } })
-      const error = await runKcat([
+      const error = await kcat([
         '-L',
         '-b',
         c.bootstrapBrokers.join(','),
@@ -251,7 +210,7 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
 
     it('SSL: refuses the broker certificate when trusting another CA', async () => {
       const c = await start({ tls: { key: certs.key, cert: certs.cert } })
-      const error = await runKcat([
+      const error = await kcat([
         '-L',
         '-b',
         c.bootstrapBrokers.join(','),
@@ -288,7 +247,7 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
         ...(tls ? { 'ssl.ca.location': certs.path('ca.pem') } : {}),
       }
       const { stdout } = await run(
-        pythonWith('confluent_kafka'),
+        python(['confluent_kafka']),
         ['-c', CONFLUENT_SCRIPT, JSON.stringify(conf), 'py', '200'],
         {
           timeoutMs: 90_000,
@@ -307,7 +266,7 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
     it.each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])('produces and consumes back with %s', async (mechanism) => {
       const c = await start({ brokers: 2, topics: [{ name: 'kp', partitions: 2 }], sasl: { users: USERS } })
       const { stdout } = await run(
-        pythonWith('kafka'),
+        python(['kafka']),
         ['-c', KAFKA_PYTHON_SCRIPT, c.bootstrapBrokers.join(','), 'kp', '50', mechanism, 'bob', USERS.bob],
         { timeoutMs: 90_000 },
       )
@@ -326,7 +285,7 @@ describe('SASL and TLS against kcat, confluent-kafka and kafka-python', () => {
     it('a wrong password gets the connection closed (no error code exists in v0 mode)', async () => {
       const c = await start({ sasl: { users: USERS } })
       const error = await run(
-        pythonWith('kafka'),
+        python(['kafka']),
         ['-c', KAFKA_PYTHON_SCRIPT, c.bootstrapBrokers.join(','), 'kp', '1', 'SCRAM-SHA-256', 'bob', 'wrong'],
         { timeoutMs: 90_000 },
       ).then(

@@ -1,4 +1,5 @@
 import { AuthenticationError } from '../../errors/authentication-error.js'
+import { ConnectionError } from '../../errors/connection-error.js'
 import type { ApiDefinition } from '../../protocol/apis/api-definition.js'
 import { saslAuthenticate } from '../../protocol/apis/sasl-authenticate/sasl-authenticate.js'
 import { saslHandshake } from '../../protocol/apis/sasl-handshake/sasl-handshake.js'
@@ -53,7 +54,10 @@ export async function saslAuthenticateConnection(
   mechanism: SaslMechanism,
   broker: string,
 ): Promise<SaslOutcome> {
-  const fail = (reason: string, extra: { code?: number; brokerMessage?: string | null; enabled?: string[] } = {}) =>
+  const fail = (
+    reason: string,
+    extra: { code?: number; brokerMessage?: string | null; enabled?: string[]; cause?: unknown } = {},
+  ) =>
     new AuthenticationError({
       mechanism: mechanism.name,
       broker,
@@ -61,12 +65,26 @@ export async function saslAuthenticateConnection(
       code: extra.code,
       brokerMessage: extra.brokerMessage,
       enabledMechanisms: extra.enabled,
+      cause: extra.cause,
     })
+  // Brokers before Kafka 1.0, and some proxies and managed services, close the connection instead of
+  // answering SASL_AUTHENTICATION_FAILED: say so, rather than "broker unreachable" (librdkafka does too).
+  const exchange: SendFunction = async (api, v, request) => {
+    try {
+      return await send(api, v, request)
+    } catch (error) {
+      if (!ConnectionError.isInstance(error)) throw error
+      throw fail(
+        `the connection was closed during ${mechanism.name} authentication — the credentials were probably rejected (some brokers and proxies close the connection instead of answering SASL_AUTHENTICATION_FAILED); ${error.message}`,
+        { cause: error },
+      )
+    }
+  }
   const authVersion = version(saslAuthenticate as ApiDefinition<unknown, unknown>)
   if (version(saslHandshake as ApiDefinition<unknown, unknown>) < 1 || authVersion < 0) {
     throw fail('the broker does not support SaslHandshake v1 and SaslAuthenticate (Kafka 1.0 or newer is needed)')
   }
-  const handshake = await send(saslHandshake, 1, { mechanism: mechanism.name })
+  const handshake = await exchange(saslHandshake, 1, { mechanism: mechanism.name })
   if (handshake.errorCode === ErrorCodes.UNSUPPORTED_SASL_MECHANISM) {
     const enabled = handshake.mechanisms
     throw fail(
@@ -87,7 +105,7 @@ export async function saslAuthenticateConnection(
   let sessionLifetimeMs = 0
   for (let round = 0; message !== undefined; round++) {
     if (round >= MAX_ROUNDS) throw fail(`the exchange did not finish after ${MAX_ROUNDS} round trips`)
-    const response = await send(saslAuthenticate, authVersion, { authBytes: message })
+    const response = await exchange(saslAuthenticate, authVersion, { authBytes: message })
     if (response.errorCode !== ErrorCodes.NONE) {
       throw fail(response.errorMessage ?? errorInfo(response.errorCode).name, {
         code: response.errorCode,

@@ -1,4 +1,5 @@
 import { AuthenticationError } from '../../errors/authentication-error.js'
+import { errorMessage } from '../../errors/to-error.js'
 import type { SaslMechanism, SaslSession } from './mechanism.js'
 import type { OAuthBearerToken } from './types.js'
 
@@ -65,7 +66,7 @@ export function oauthBearerMechanism(provider: () => OAuthBearerToken | Promise<
         throw new AuthenticationError({
           mechanism: 'OAUTHBEARER',
           broker,
-          reason: `the token() provider failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          reason: `the token() provider failed: ${errorMessage(cause)}`,
           cause,
         })
       }

@@ -128,6 +128,8 @@ export class Reader {
       if (shift > 63n) throw new ProtocolError(`varlong at offset ${this.offset} is longer than 64 bits`)
     }
     this.offset = o
+    // Bits past the 64th (a tenth byte above 1) are dropped, as Kafka's ByteUtils.readVarlong does.
+    result = BigInt.asUintN(64, result)
     return BigInt.asIntN(64, (result >> 1n) ^ -(result & 1n))
   }
 
@@ -249,6 +251,12 @@ export class Reader {
    */
   readTaggedFields(onTag?: (tag: number, reader: Reader) => boolean): void {
     const count = this.readUnsignedVarInt()
+    // Each tagged field takes at least two bytes: its tag and its size.
+    if (count * 2 > this.end - this.offset) {
+      throw new ProtocolError(
+        `tagged field count ${count} at offset ${this.offset} exceeds the ${this.end - this.offset} byte(s) that remain`,
+      )
+    }
     for (let i = 0; i < count; i++) {
       const tag = this.readUnsignedVarInt()
       const size = this.readUnsignedVarInt()

@@ -41,9 +41,16 @@ export {
   type SplitRecordBatchesOptions,
   sealRecordBatch,
   setBaseOffset,
+  setCreateTimeMaxTimestamp,
   setLogAppendTime,
   setPartitionLeaderEpoch,
   splitRecordBatches,
   TIMESTAMP_TYPE_LOG_APPEND,
   verifyRecordBatchCrc,
 } from './record-batch.js'
+export {
+  type RecordBatchRecordError,
+  type RecordBatchValidation,
+  type ValidateRecordBatchOptions,
+  validateRecordBatch,
+} from './validate-record-batch.js'

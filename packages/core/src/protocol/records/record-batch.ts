@@ -228,6 +228,24 @@ export function setLogAppendTime(batch: Buffer, timestamp: bigint, offset = 0): 
   batch.writeUInt32BE(crc32c(batch, offset + ATTRIBUTES_AT, end), offset + CRC_AT)
 }
 
+/**
+ * Sets the batch at `offset` to the CreateTime timestamp type with `maxTimestamp`, as a Kafka
+ * broker's log validator does to every batch it appends to a CreateTime topic (with the largest
+ * record timestamp): when either changes, the attributes are rebuilt from the compression type and
+ * the transactional, control and delete-horizon bits (others are dropped, as Kafka's
+ * `DefaultRecordBatch.setMaxTimestamp` does), and the CRC recomputed. Returns whether it changed.
+ */
+export function setCreateTimeMaxTimestamp(batch: Buffer, maxTimestamp: bigint, offset = 0): boolean {
+  const header = readRecordBatchHeader(batch, offset)
+  if ((header.attributes & TIMESTAMP_TYPE_LOG_APPEND) === 0 && header.maxTimestamp === maxTimestamp) return false
+  const kept = COMPRESSION_TYPE_MASK | IS_TRANSACTIONAL | IS_CONTROL | HAS_DELETE_HORIZON
+  batch.writeInt16BE(header.attributes & kept, offset + ATTRIBUTES_AT)
+  batch.writeBigInt64BE(maxTimestamp, offset + MAX_TIMESTAMP_AT)
+  const end = offset + RECORD_BATCH_LOG_OVERHEAD + header.batchLength
+  batch.writeUInt32BE(crc32c(batch, offset + ATTRIBUTES_AT, end), offset + CRC_AT)
+  return true
+}
+
 /** One record to encode with `encodeRecordBatch`. */
 export interface RecordInput {
   key?: Buffer | null | undefined
@@ -457,7 +475,8 @@ export function decodeRecordBatch(batch: Buffer, codecs?: (type: number) => Code
 /** A record's timestamp: the batch's log append time, or baseTimestamp plus the record's delta. */
 export function recordTimestamp(header: RecordBatchHeader, record: KafkaRecord): bigint {
   if ((header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0) return header.maxTimestamp
-  return header.baseTimestamp + record.timestampDelta
+  // int64 arithmetic, wrapping as Kafka's does.
+  return BigInt.asIntN(64, header.baseTimestamp + record.timestampDelta)
 }
 
 /** A record's offset: the batch's baseOffset plus the record's delta. */

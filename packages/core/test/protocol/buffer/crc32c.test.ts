@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer'
+import { prng } from '@tributary/test-support/random'
 import { describe, expect, it } from 'vitest'
 import { crc32c, crc32cUpdate } from '../../../src/protocol/buffer/crc32c.js'
 
@@ -10,18 +11,6 @@ function referenceCrc32c(buf: Uint8Array): number {
     for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
   }
   return (crc ^ 0xffffffff) >>> 0
-}
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe('crc32c', () => {

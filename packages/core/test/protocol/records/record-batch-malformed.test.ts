@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer'
+import { prng } from '@tributary/test-support/random'
 import { describe, expect, it } from 'vitest'
 import { gzip } from '../../../src/compression/gzip.js'
 import { ProtocolError } from '../../../src/errors/protocol-error.js'
@@ -28,18 +29,6 @@ const RECORDS: RecordInput[] = [
     timestamp: T0 - 3n,
   },
 ]
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function thrown(fn: () => unknown): unknown {
   try {

@@ -17,7 +17,8 @@ const NO_RECORDS = Buffer.alloc(0)
 
 /**
  * Answers Fetch with the stored batches as they were produced (compressed ones stay
- * compressed). Waits up to `maxWaitMs` for `minBytes` when there is nothing to return yet.
+ * compressed). Waits up to `maxWaitMs` for `minBytes` when there is nothing to return yet, and no
+ * longer than its connection stays open.
  * Fetch sessions are not kept: session id 0 tells clients to send full fetches.
  */
 export function fetchHandler(state: ClusterState): RequestHandler<FetchRequest, FetchResponse> {
@@ -33,10 +34,37 @@ export function fetchHandler(state: ClusterState): RequestHandler<FetchRequest, 
           failures.commit()
           return response.body
         }
-        await Promise.race(response.waitOn.map((p) => p.log.waitForAppend(waitMs)))
+        if (context.connection.closed?.aborted === true) return undefined
+        await waitForAppend(response.waitOn, waitMs, context.connection.closed)
       }
     },
   }
+}
+
+/** Longest single wait: setTimeout takes at most 2^31 - 1 ms (longer ones fire at once, which would spin). */
+const MAX_TIMER_MS = 0x7fffffff
+
+/**
+ * Resolves at the first append to any of `partitions`, after `timeoutMs`, or when the connection
+ * closes, whichever comes first; then cancels the rest, so a long fetch leaves nothing behind.
+ */
+function waitForAppend(
+  partitions: PartitionState[],
+  timeoutMs: number,
+  closed: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const cancels: Array<() => void> = []
+    const timer = setTimeout(done, Math.min(timeoutMs, MAX_TIMER_MS))
+    closed?.addEventListener('abort', done)
+    for (const p of partitions) cancels.push(p.log.onAppend(done))
+    function done(): void {
+      clearTimeout(timer)
+      closed?.removeEventListener('abort', done)
+      for (const cancel of cancels) cancel()
+      resolve()
+    }
+  })
 }
 
 function answer(

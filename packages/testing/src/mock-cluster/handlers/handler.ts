@@ -3,7 +3,11 @@ import type { RequestHeader } from '@tributary/core/protocol'
 /** What a handler knows about the broker and connection a request came in on. */
 export interface BrokerContext {
   readonly brokerId: number
-  readonly connection: { readonly remote: string }
+  readonly connection: {
+    readonly remote: string
+    /** Aborted when the connection closes, so that a handler still waiting can stop. */
+    readonly closed?: AbortSignal
+  }
 }
 
 /**

@@ -5,71 +5,77 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
   ProtocolError,
-  splitRecordBatches,
-  verifyRecordBatchCrc,
+  type RecordBatchRecordError,
+  readRecordBatchHeader,
+  validateRecordBatch,
 } from '@tributary/core/protocol'
 import type { ClusterState } from '../cluster-state.js'
+import { checkProduceRequest, frameProduceRecords } from '../produce-validation.js'
 import type { RequestHandler } from './handler.js'
 
 /**
- * Answers Produce: checks leadership, batch framing and CRC, message size and idempotent
- * sequences, then appends the batches as sent and answers their base offsets. acks=0 gets no
- * response at all, as with Kafka.
+ * Answers Produce as a Kafka 4 broker does, in its order: the whole request (a corrupt batch size or
+ * magic anywhere, transactional batches without a transactional id), then per partition: does it
+ * exist, one magic-2 batch, acks, leadership, then the log's validation of the batch and every
+ * record in it (`validateRecordBatch`: size, CRC, compression, offsets, count, record structure,
+ * timestamps) and idempotent sequences. Only a batch that passes all of it is stored, as sent but
+ * for the fields the broker owns (base offset, leader epoch, and maxTimestamp as Kafka recomputes
+ * it). acks=0 gets no response at all, and an error closes the connection, as with Kafka.
  */
 export function produceHandler(state: ClusterState): RequestHandler<ProduceRequest, ProduceResponse> {
+  const codecs = (type: number) => state.codecFor(type)
   return {
-    handle(context, _header, request) {
+    handle(context, header, request) {
+      const version = header.apiVersion
+      const whole = checkProduceRequest(
+        request.transactionalId,
+        request.topicData.flatMap((t) => t.partitionData.map((p) => p.records)),
+      )
       const failures = state.failuresFor(ApiKeys.Produce, context.brokerId)
       const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1
+      let failed: string | undefined
       const responses = request.topicData.map((topicData) => ({
         name: topicData.name,
         partitionResponses: topicData.partitionData.map((data): ProduceResponsePartitionProduceResponse => {
-          const fail = (errorCode: number, errorMessage: string | null = null) =>
-            partitionResponse(data.index, errorCode, -1n, errorMessage)
-          if (!acksValid) return fail(ErrorCodes.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${request.acks}`)
+          const fail = (
+            errorCode: number,
+            errorMessage: string | null = null,
+            recordErrors: readonly RecordBatchRecordError[] = [],
+          ) => {
+            failed ??= `${topicData.name}-${data.index}: error ${errorCode}${errorMessage === null ? '' : ` (${errorMessage})`}`
+            return partitionResponse(data.index, errorCode, -1n, errorMessage, -1n, recordErrors)
+          }
+          if (whole.errorCode !== ErrorCodes.NONE) return fail(whole.errorCode, whole.message)
           const partition = state.partition(topicData.name, data.index)
           if (partition === undefined) return fail(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION)
+          const framed = frameProduceRecords(data.records, version)
+          if (framed.errorCode !== ErrorCodes.NONE || !('batch' in framed)) {
+            return fail(framed.errorCode, 'message' in framed ? framed.message : null)
+          }
+          if (!acksValid) return fail(ErrorCodes.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${request.acks}`)
           if (partition.leader !== context.brokerId) return fail(ErrorCodes.NOT_LEADER_OR_FOLLOWER)
           const injected = failures.partition(topicData.name, data.index)
           if (injected !== undefined) return fail(injected, 'injected by MockCluster.failNext')
-          const records = data.records
-          if (records === null || records.length === 0) return fail(ErrorCodes.CORRUPT_MESSAGE, 'no record batch')
-          let batches: ReturnType<typeof splitRecordBatches>
-          try {
-            batches = splitRecordBatches(records)
-          } catch (error) {
-            if (!ProtocolError.isInstance(error)) throw error
-            return fail(ErrorCodes.CORRUPT_MESSAGE, error.message)
+          const checked = validateRecordBatch(framed.batch, { maxBatchBytes: state.config.maxMessageBytes, codecs })
+          if (checked.errorCode !== ErrorCodes.NONE) {
+            return fail(checked.errorCode, checked.message, checked.recordErrors)
           }
-          if (batches.length !== 1) {
-            return fail(
-              ErrorCodes.INVALID_RECORD,
-              `Produce requests with version 3 and later may contain exactly one record batch per partition, got ${batches.length}`,
-            )
-          }
-          for (const batch of batches) {
-            if (batch.bytes.length > state.config.maxMessageBytes) {
-              return fail(
-                ErrorCodes.MESSAGE_TOO_LARGE,
-                `batch of ${batch.bytes.length} bytes exceeds max.message.bytes ${state.config.maxMessageBytes}`,
-              )
-            }
-            if (!verifyRecordBatchCrc(batch.bytes, 0, batch.header)) {
-              return fail(ErrorCodes.CORRUPT_MESSAGE, 'record batch CRC does not match its contents')
-            }
-          }
-          let baseOffset = -1n
-          for (let i = 0; i < batches.length; i++) {
-            const batch = batches[i] as (typeof batches)[number]
-            const result = partition.log.append(batch.header, batch.bytes, partition.leaderEpoch)
-            if (result.errorCode !== ErrorCodes.NONE) return fail(result.errorCode, result.errorMessage ?? null)
-            if (i === 0) baseOffset = result.baseOffset
-          }
-          return partitionResponse(data.index, ErrorCodes.NONE, baseOffset, null, partition.log.logStartOffset)
+          const result = partition.log.append(
+            readRecordBatchHeader(framed.batch),
+            framed.batch,
+            partition.leaderEpoch,
+            checked.maxTimestamp,
+          )
+          if (result.errorCode !== ErrorCodes.NONE) return fail(result.errorCode, result.errorMessage ?? null)
+          return partitionResponse(data.index, ErrorCodes.NONE, result.baseOffset, null, partition.log.logStartOffset)
         }),
       }))
       failures.commit()
-      if (request.acks === 0) return undefined
+      if (request.acks === 0) {
+        // No response is expected, so Kafka closes the connection to tell the producer something failed.
+        if (failed !== undefined) throw new ProtocolError(`acks=0 Produce request failed: ${failed}`)
+        return undefined
+      }
       return { responses, throttleTimeMs: 0 }
     },
   }
@@ -81,6 +87,15 @@ function partitionResponse(
   baseOffset: bigint,
   errorMessage: string | null,
   logStartOffset = -1n,
+  recordErrors: readonly RecordBatchRecordError[] = [],
 ): ProduceResponsePartitionProduceResponse {
-  return { index, errorCode, baseOffset, logAppendTimeMs: -1n, logStartOffset, recordErrors: [], errorMessage }
+  return {
+    index,
+    errorCode,
+    baseOffset,
+    logAppendTimeMs: -1n,
+    logStartOffset,
+    recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+    errorMessage,
+  }
 }

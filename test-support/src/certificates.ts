@@ -2,6 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+
+// TLS material for tests: a throwaway CA, a server certificate for 127.0.0.1 and localhost, a client
+// certificate for mutual TLS and a second, unrelated CA, made with the openssl CLI.
 
 /** A throwaway CA and a server certificate it signed, as PEM text and as files (for kcat). */
 export interface TestCertificates {
@@ -110,4 +114,18 @@ export function makeTestCertificates(): TestCertificates {
     path: (name) => join(dir, name),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   }
+}
+
+/**
+ * Makes the certificates once for the enclosing `describe` (or file) in a beforeAll and deletes
+ * them in an afterAll. The object returned is filled in by the beforeAll: read it inside tests and
+ * hooks, not while the suite is being collected.
+ */
+export function useTestCertificates(): TestCertificates {
+  const certificates = {} as TestCertificates
+  beforeAll(() => {
+    Object.assign(certificates, makeTestCertificates())
+  })
+  afterAll(() => certificates.remove?.())
+  return certificates
 }

@@ -1,4 +1,4 @@
-// Types for the pure-JS codecs the compression peer test registers with kafkajs.
+// Types for the pure-JavaScript codecs the tests register with kafkajs (the packages have none).
 declare module 'lz4js' {
   export function compress(input: Uint8Array): Uint8Array
   export function decompress(input: Uint8Array, maxSize?: number): Uint8Array
