@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const messagesDir = path.resolve(process.argv[2] ?? path.join(root, '../shared/kafka-protocol/messages'))
 const outDir = path.join(root, 'packages/core/src/protocol/apis')
+/** Kafka's definitions of the APIs the shared directory does not hold (see its README). */
+const extraMessagesDir = path.join(root, 'scripts/kafka-messages')
 
 /** The APIs to generate, in the order they are listed in apis/index.ts (sorted by key there). */
 const APIS = [
@@ -40,18 +42,25 @@ const APIS = [
   'ApiVersions',
   'CreateTopics',
   'DeleteTopics',
+  'DeleteRecords',
   'InitProducerId',
   'AddPartitionsToTxn',
   'AddOffsetsToTxn',
   'EndTxn',
   'TxnOffsetCommit',
   'DescribeConfigs',
+  'AlterConfigs',
   'SaslAuthenticate',
   'CreatePartitions',
+  'DeleteGroups',
+  'IncrementalAlterConfigs',
+  'OffsetDelete',
   'DescribeCluster',
   'DescribeProducers',
   'DescribeTransactions',
   'ListTransactions',
+  'ConsumerGroupHeartbeat',
+  'ConsumerGroupDescribe',
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -81,8 +90,9 @@ function stripComments(text) {
 }
 
 function loadMessage(file) {
-  const full = path.join(messagesDir, file)
-  if (!fs.existsSync(full)) throw new Error(`missing ${full}`)
+  let full = path.join(messagesDir, file)
+  if (!fs.existsSync(full)) full = path.join(extraMessagesDir, file)
+  if (!fs.existsSync(full)) throw new Error(`missing ${file} in ${messagesDir} and ${extraMessagesDir}`)
   return JSON.parse(stripComments(fs.readFileSync(full, 'utf8')))
 }
 

@@ -2,10 +2,15 @@
 
 import { addOffsetsToTxn } from './add-offsets-to-txn/add-offsets-to-txn.js'
 import { addPartitionsToTxn } from './add-partitions-to-txn/add-partitions-to-txn.js'
+import { alterConfigs } from './alter-configs/alter-configs.js'
 import type { ApiDefinition } from './api-definition.js'
 import { apiVersions } from './api-versions/api-versions.js'
+import { consumerGroupDescribe } from './consumer-group-describe/consumer-group-describe.js'
+import { consumerGroupHeartbeat } from './consumer-group-heartbeat/consumer-group-heartbeat.js'
 import { createPartitions } from './create-partitions/create-partitions.js'
 import { createTopics } from './create-topics/create-topics.js'
+import { deleteGroups } from './delete-groups/delete-groups.js'
+import { deleteRecords } from './delete-records/delete-records.js'
 import { deleteTopics } from './delete-topics/delete-topics.js'
 import { describeCluster } from './describe-cluster/describe-cluster.js'
 import { describeConfigs } from './describe-configs/describe-configs.js'
@@ -16,6 +21,7 @@ import { endTxn } from './end-txn/end-txn.js'
 import { fetch } from './fetch/fetch.js'
 import { findCoordinator } from './find-coordinator/find-coordinator.js'
 import { heartbeat } from './heartbeat/heartbeat.js'
+import { incrementalAlterConfigs } from './incremental-alter-configs/incremental-alter-configs.js'
 import { initProducerId } from './init-producer-id/init-producer-id.js'
 import { joinGroup } from './join-group/join-group.js'
 import { leaveGroup } from './leave-group/leave-group.js'
@@ -24,6 +30,7 @@ import { listOffsets } from './list-offsets/list-offsets.js'
 import { listTransactions } from './list-transactions/list-transactions.js'
 import { metadata } from './metadata/metadata.js'
 import { offsetCommit } from './offset-commit/offset-commit.js'
+import { offsetDelete } from './offset-delete/offset-delete.js'
 import { offsetFetch } from './offset-fetch/offset-fetch.js'
 import { produce } from './produce/produce.js'
 import { saslAuthenticate } from './sasl-authenticate/sasl-authenticate.js'
@@ -43,6 +50,14 @@ export type {
   AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult,
 } from './add-partitions-to-txn/add-partitions-to-txn.js'
 export { addPartitionsToTxn } from './add-partitions-to-txn/add-partitions-to-txn.js'
+export type {
+  AlterConfigsRequest,
+  AlterConfigsRequestAlterableConfig,
+  AlterConfigsRequestAlterConfigsResource,
+  AlterConfigsResponse,
+  AlterConfigsResponseAlterConfigsResourceResponse,
+} from './alter-configs/alter-configs.js'
+export { alterConfigs } from './alter-configs/alter-configs.js'
 export type { ApiDefinition } from './api-definition.js'
 export type {
   ApiVersionsRequest,
@@ -52,6 +67,23 @@ export type {
   ApiVersionsResponseSupportedFeatureKey,
 } from './api-versions/api-versions.js'
 export { apiVersions } from './api-versions/api-versions.js'
+export type {
+  ConsumerGroupDescribeRequest,
+  ConsumerGroupDescribeResponse,
+  ConsumerGroupDescribeResponseAssignment,
+  ConsumerGroupDescribeResponseDescribedGroup,
+  ConsumerGroupDescribeResponseMember,
+  ConsumerGroupDescribeResponseTopicPartitions,
+} from './consumer-group-describe/consumer-group-describe.js'
+export { consumerGroupDescribe } from './consumer-group-describe/consumer-group-describe.js'
+export type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatRequestTopicPartitions,
+  ConsumerGroupHeartbeatResponse,
+  ConsumerGroupHeartbeatResponseAssignment,
+  ConsumerGroupHeartbeatResponseTopicPartitions,
+} from './consumer-group-heartbeat/consumer-group-heartbeat.js'
+export { consumerGroupHeartbeat } from './consumer-group-heartbeat/consumer-group-heartbeat.js'
 export type {
   CreatePartitionsRequest,
   CreatePartitionsRequestCreatePartitionsAssignment,
@@ -70,6 +102,21 @@ export type {
   CreateTopicsResponseCreatableTopicResult,
 } from './create-topics/create-topics.js'
 export { createTopics } from './create-topics/create-topics.js'
+export type {
+  DeleteGroupsRequest,
+  DeleteGroupsResponse,
+  DeleteGroupsResponseDeletableGroupResult,
+} from './delete-groups/delete-groups.js'
+export { deleteGroups } from './delete-groups/delete-groups.js'
+export type {
+  DeleteRecordsRequest,
+  DeleteRecordsRequestDeleteRecordsPartition,
+  DeleteRecordsRequestDeleteRecordsTopic,
+  DeleteRecordsResponse,
+  DeleteRecordsResponseDeleteRecordsPartitionResult,
+  DeleteRecordsResponseDeleteRecordsTopicResult,
+} from './delete-records/delete-records.js'
+export { deleteRecords } from './delete-records/delete-records.js'
 export type {
   DeleteTopicsRequest,
   DeleteTopicsRequestDeleteTopicState,
@@ -141,6 +188,14 @@ export type {
 export { findCoordinator } from './find-coordinator/find-coordinator.js'
 export type { HeartbeatRequest, HeartbeatResponse } from './heartbeat/heartbeat.js'
 export { heartbeat } from './heartbeat/heartbeat.js'
+export type {
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsRequestAlterableConfig,
+  IncrementalAlterConfigsRequestAlterConfigsResource,
+  IncrementalAlterConfigsResponse,
+  IncrementalAlterConfigsResponseAlterConfigsResourceResponse,
+} from './incremental-alter-configs/incremental-alter-configs.js'
+export { incrementalAlterConfigs } from './incremental-alter-configs/incremental-alter-configs.js'
 export type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id/init-producer-id.js'
 export { initProducerId } from './init-producer-id/init-producer-id.js'
 export type {
@@ -192,6 +247,15 @@ export type {
   OffsetCommitResponseTopic,
 } from './offset-commit/offset-commit.js'
 export { offsetCommit } from './offset-commit/offset-commit.js'
+export type {
+  OffsetDeleteRequest,
+  OffsetDeleteRequestPartition,
+  OffsetDeleteRequestTopic,
+  OffsetDeleteResponse,
+  OffsetDeleteResponsePartition,
+  OffsetDeleteResponseTopic,
+} from './offset-delete/offset-delete.js'
+export { offsetDelete } from './offset-delete/offset-delete.js'
 export type {
   OffsetFetchRequest,
   OffsetFetchRequestGroup,
@@ -252,18 +316,25 @@ export const ApiKeys = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  DeleteRecords: 21,
   InitProducerId: 22,
   AddPartitionsToTxn: 24,
   AddOffsetsToTxn: 25,
   EndTxn: 26,
   TxnOffsetCommit: 28,
   DescribeConfigs: 32,
+  AlterConfigs: 33,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
+  DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
   DescribeCluster: 60,
   DescribeProducers: 61,
   DescribeTransactions: 65,
   ListTransactions: 66,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
 } as const
 
 /** Every API definition, ordered by API key. */
@@ -285,18 +356,25 @@ export const apiDefinitions: readonly ApiDefinition<unknown, unknown>[] = [
   apiVersions,
   createTopics,
   deleteTopics,
+  deleteRecords,
   initProducerId,
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
   describeConfigs,
+  alterConfigs,
   saslAuthenticate,
   createPartitions,
+  deleteGroups,
+  incrementalAlterConfigs,
+  offsetDelete,
   describeCluster,
   describeProducers,
   describeTransactions,
   listTransactions,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ]
 
 const byKey: (ApiDefinition<unknown, unknown> | undefined)[] = []
