@@ -1170,7 +1170,20 @@ function generateApi(apiName) {
   header.push('//')
   for (const l of grammar(response, max)) header.push(`// ${l}`)
 
-  const body = [...reqCode, ...resCode, ...helpers]
+  // A struct can be marked for a default helper that no generated code ends up calling: drop those.
+  const code = [...reqCode, ...resCode].join('\n')
+  const used = helpers.filter((line) => {
+    const name = /^function ((?:default|isDefault)\w+)\(/.exec(line)?.[1]
+    return name === undefined || new RegExp(`\\b${name}\\(`).test(code + helpers.filter((l) => !l.startsWith(`function ${name}(`)).join('\n'))
+  })
+  const kept = []
+  for (let i = 0, skip = false; i < helpers.length; i++) {
+    const line = helpers[i]
+    if (/^function /.test(line)) skip = !used.includes(line)
+    if (!skip) kept.push(line)
+    else if (line === '}') skip = false
+  }
+  const body = [...reqCode, ...resCode, ...kept]
   const bodyText = body.join('\n')
   const supportImports = ['unsupportedVersion']
   for (const name of [

@@ -17,6 +17,7 @@ export {
   ProducerFencedError,
   ProtocolError,
   RecordTooLargeError,
+  RetriesExhaustedError,
   SerializationError,
   TimeoutError,
   TransactionStateError,
@@ -31,8 +32,10 @@ export { Producer, type Transaction } from './producer/producer.js'
 export type { ConsumerGroupMetadata, TransactionOffset } from './producer/transactions.js'
 export type {
   Acks,
+  BrokerNode,
   Logger,
   OAuthBearerToken,
+  PartitionInfo,
   ProducerOptions,
   ProducerRecord,
   RecordHeaders,

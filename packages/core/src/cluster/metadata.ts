@@ -6,17 +6,27 @@ import { metadata as metadataApi } from '../protocol/apis/metadata/metadata.js'
 import { ErrorCodes, errorInfo } from '../protocol/error-codes.js'
 import { backoffMs, sleep } from '../retry.js'
 
-/** A partition's leader as the last metadata response said. */
-export interface PartitionInfo {
+/** A partition as the last metadata response said. */
+export interface PartitionState {
   /** Leader node id, or -1 when there is none (or it is not among the brokers listed). */
   leader: number
   leaderEpoch: number
+  replicas: readonly number[]
+  isr: readonly number[]
+  offline: readonly number[]
 }
 
 /** A topic as the last metadata response said. */
 export interface TopicInfo {
   name: string
-  partitions: PartitionInfo[]
+  partitions: PartitionState[]
+}
+
+/** A broker's address as the last metadata response said. */
+export interface BrokerNode {
+  nodeId: number
+  host: string
+  port: number
 }
 
 /** Options of the metadata cache. */
@@ -39,6 +49,7 @@ const MAX_PORT = 65_535
  */
 export class ClusterMetadata {
   private readonly topics = new Map<string, TopicInfo>()
+  private brokers = new Map<number, BrokerNode>()
   /** Why a topic is not usable: the last error code or inconsistency reported for it. */
   private readonly problems = new Map<string, string>()
   private readonly wanted = new Set<string>()
@@ -65,6 +76,11 @@ export class ClusterMetadata {
   /** The leader of a partition, or -1 when unknown. */
   leader(topic: string, partition: number): number {
     return this.topics.get(topic)?.partitions[partition]?.leader ?? -1
+  }
+
+  /** A broker's address, when the last metadata listed it. */
+  broker(nodeId: number): BrokerNode | undefined {
+    return this.brokers.get(nodeId)
   }
 
   /** Why a topic is not known yet, in a few words, for error messages. */
@@ -130,16 +146,17 @@ export class ClusterMetadata {
         includeTopicAuthorizedOperations: false,
       })
       const brokers = new Set<number>()
-      const usable: Array<{ nodeId: number; host: string; port: number }> = []
+      const usable: BrokerNode[] = []
       for (const b of response.brokers) {
         if (!Number.isInteger(b.nodeId) || b.nodeId < 0 || b.host === '' || b.port < 1 || b.port > MAX_PORT) {
           this.warn(`ignoring broker ${b.nodeId} at ${b.host}:${b.port} in a Metadata response: not a usable address`)
           continue
         }
         brokers.add(b.nodeId)
-        usable.push(b)
+        usable.push({ nodeId: b.nodeId, host: b.host, port: b.port })
       }
       this.pool.setBrokers(usable)
+      this.brokers = new Map(usable.map((b) => [b.nodeId, b]))
       for (const t of response.topics) {
         if (t.name === null) continue
         if (t.errorCode !== ErrorCodes.NONE) {
@@ -171,7 +188,15 @@ export class ClusterMetadata {
    */
   private readTopic(
     name: string,
-    listed: ReadonlyArray<{ errorCode: number; partitionIndex: number; leaderId: number; leaderEpoch?: number }>,
+    listed: ReadonlyArray<{
+      errorCode: number
+      partitionIndex: number
+      leaderId: number
+      leaderEpoch?: number
+      replicaNodes: readonly number[]
+      isrNodes: readonly number[]
+      offlineReplicas?: readonly number[]
+    }>,
     brokers: ReadonlySet<number>,
   ): TopicInfo | undefined {
     const count = listed.length
@@ -180,7 +205,7 @@ export class ClusterMetadata {
       this.stale = true
       return undefined
     }
-    const partitions: Array<PartitionInfo | undefined> = new Array(count)
+    const partitions: Array<PartitionState | undefined> = new Array(count)
     for (const p of listed) {
       const index = p.partitionIndex
       if (!Number.isInteger(index) || index < 0 || index >= count || partitions[index] !== undefined) {
@@ -193,9 +218,15 @@ export class ClusterMetadata {
       const healthy = p.errorCode === ErrorCodes.NONE || p.errorCode === ErrorCodes.REPLICA_NOT_AVAILABLE
       const leader = healthy && brokers.has(p.leaderId) ? p.leaderId : -1
       if (leader < 0) this.stale = true
-      partitions[index] = { leader, leaderEpoch: p.leaderEpoch ?? -1 }
+      partitions[index] = {
+        leader,
+        leaderEpoch: p.leaderEpoch ?? -1,
+        replicas: p.replicaNodes,
+        isr: p.isrNodes,
+        offline: p.offlineReplicas ?? [],
+      }
     }
-    return { name, partitions: partitions as PartitionInfo[] }
+    return { name, partitions: partitions as PartitionState[] }
   }
 
   private warn(message: string): void {

@@ -11,6 +11,7 @@ export { ProducerClosedError, type ProducerClosedErrorOptions } from './producer
 export { ProducerFencedError } from './producer-fenced-error.js'
 export { ProtocolError } from './protocol-error.js'
 export { RecordTooLargeError, type RecordTooLargeErrorOptions } from './record-too-large-error.js'
+export { RetriesExhaustedError } from './retries-exhausted-error.js'
 export { SerializationError, type SerializationPart } from './serialization-error.js'
 export { TimeoutError, type TimeoutErrorDetails, type TimeoutErrorOptions } from './timeout-error.js'
 export { toError } from './to-error.js'

@@ -62,6 +62,8 @@ export class ProducerBatch {
   sealedSequence = -1
   /** Produce requests that carried it. */
   attempts = 0
+  /** Failed attempts that count against the `retries` option (not those of sequence recovery). */
+  retriesUsed = 0
   /** Not sent again before this time (backoff after a retriable error). */
   retryAt = 0
   /** True once a request carrying this batch was handed to a socket: its outcome may be unknown. */
@@ -221,6 +223,7 @@ export class ProducerBatch {
       }
       b.closed = true
       b.attempts = this.attempts
+      b.retriesUsed = this.retriesUsed
       b.sent = false
       b.metadataVersion = this.metadataVersion
       b.lastError = this.lastError

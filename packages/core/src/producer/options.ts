@@ -52,6 +52,8 @@ export interface ResolvedProducerOptions<Key = unknown, Value = unknown, HeaderK
   readonly requestTimeoutMs: number
   /** At least `lingerMs + requestTimeoutMs`. */
   readonly deliveryTimeoutMs: number
+  /** Times a failed batch is sent again before its records fail; MAX_INT32 (the default) means until the delivery timeout. */
+  readonly retries: number
   readonly retryBackoffMs: number
   /** The cap of the exponential backoff; when below `retryBackoffMs` it is the (constant) backoff, as in Java. */
   readonly retryBackoffMaxMs: number
@@ -73,7 +75,7 @@ export interface ResolvedProducerOptions<Key = unknown, Value = unknown, HeaderK
 interface IntegerSpec {
   readonly min: number
   readonly max: number
-  readonly unit: 'milliseconds' | 'bytes' | 'requests'
+  readonly unit: 'milliseconds' | 'bytes' | 'requests' | 'retries'
   readonly defaultValue: number
 }
 
@@ -85,6 +87,7 @@ const INTEGER_OPTIONS = {
   maxInFlight: { min: 1, max: MAX_INT32, unit: 'requests', defaultValue: 5 },
   requestTimeoutMs: { min: 1, max: MAX_INT32, unit: 'milliseconds', defaultValue: 30_000 },
   deliveryTimeoutMs: { min: 1, max: MAX_INT32, unit: 'milliseconds', defaultValue: 120_000 },
+  retries: { min: 0, max: MAX_INT32, unit: 'retries', defaultValue: MAX_INT32 },
   retryBackoffMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 100 },
   retryBackoffMaxMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 1_000 },
   metadataMaxAgeMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 300_000 },
@@ -140,6 +143,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
   const maxBlockMs = integer('maxBlockMs')
   const maxInFlight = integer('maxInFlight')
   const requestTimeoutMs = integer('requestTimeoutMs')
+  const retries = integer('retries')
   const retryBackoffMs = integer('retryBackoffMs')
   const retryBackoffMaxMs = integer('retryBackoffMaxMs')
   const metadataMaxAgeMs = integer('metadataMaxAgeMs')
@@ -158,6 +162,12 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
         reason: `a transactional producer needs acks 'all', got acks ${acks}`,
       })
     }
+    if (retries === 0) {
+      throw new ConfigError(['transactionalId', 'retries'], 'retries of at least 1 with a transactionalId', {
+        reason:
+          'a transactional producer is idempotent, and idempotence needs retries: with retries 0 a lost answer would leave a gap in the sequence numbers',
+      })
+    }
   }
 
   let idempotent = true
@@ -172,6 +182,16 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
         "acks 'all' with idempotent: true; for acks 0 or 1 set idempotent: false",
         {
           reason: `an idempotent producer needs acks 'all' (every in-sync replica), got acks ${acks}`,
+        },
+      )
+    }
+    if (idempotent && retries === 0) {
+      throw new ConfigError(
+        ['idempotent', 'retries'],
+        'retries of at least 1 (or left out) with idempotent: true; for retries 0 set idempotent: false',
+        {
+          reason:
+            'an idempotent producer needs retries, as in the Java client: with retries 0 a lost answer would leave a gap in the sequence numbers',
         },
       )
     }
@@ -192,6 +212,9 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     logger.info(
       `Idempotence is disabled because maxInFlight is ${maxInFlight}; it needs at most ${MAX_IDEMPOTENT_IN_FLIGHT}.`,
     )
+  } else if (retries === 0 && transactionalId === null) {
+    idempotent = false
+    logger.info('Idempotence is disabled because retries is 0; it needs retries.')
   }
 
   if (transactionalId !== null) idempotent = true
@@ -244,6 +267,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     maxInFlight,
     requestTimeoutMs,
     deliveryTimeoutMs,
+    retries,
     retryBackoffMs,
     retryBackoffMaxMs,
     metadataMaxAgeMs,
@@ -531,6 +555,8 @@ const PROPERTIES: ReadonlyMap<string, PropertyMapping> = new Map<string, Propert
   ['request.timeout.ms', integerMapping('requestTimeoutMs')],
   ['delivery.timeout.ms', integerMapping('deliveryTimeoutMs')],
   ['message.timeout.ms', integerMapping('deliveryTimeoutMs')],
+  ['retries', integerMapping('retries')],
+  ['message.send.max.retries', integerMapping('retries')],
   ['retry.backoff.ms', integerMapping('retryBackoffMs')],
   ['retry.backoff.max.ms', integerMapping('retryBackoffMaxMs')],
   ['metadata.max.age.ms', integerMapping('metadataMaxAgeMs')],

@@ -24,7 +24,16 @@ import {
   toTimestamp,
 } from './prepare.js'
 import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
-import type { ProducerOptions, ProducerRecord, RecordMetadata, SendCallback, SendOptions, SendResult } from './types.js'
+import type {
+  BrokerNode,
+  PartitionInfo,
+  ProducerOptions,
+  ProducerRecord,
+  RecordMetadata,
+  SendCallback,
+  SendOptions,
+  SendResult,
+} from './types.js'
 
 /** What a transaction's body gets: sends and offset commits that belong to the transaction. */
 export interface Transaction<Key, Value, HeaderKey, HeaderValue> {
@@ -115,6 +124,7 @@ export class Producer<
       lingerMs: o.lingerMs,
       maxInFlight: o.maxInFlight,
       requestTimeoutMs: o.requestTimeoutMs,
+      retries: o.retries,
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,
       maxRequestBytes: o.maxRequestBytes,
@@ -296,6 +306,33 @@ export class Producer<
       throw new TransactionStateError(`${operation}() needs a transactional producer: set the transactionalId option`)
     }
     return this.transactions
+  }
+
+  /**
+   * The partitions of a topic with their leaders, replicas and in-sync replicas (Java's
+   * `partitionsFor`), from the cached metadata, fetching it when the topic is not known yet. A topic
+   * that does not show up within `maxBlockMs` (it does not exist and auto-creation is off, or no
+   * broker answers) fails with a TimeoutError naming it and why.
+   */
+  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+    if (this.closed) throw new ProducerClosedError('partitionsFor')
+    if (typeof topic !== 'string' || topic.length === 0) {
+      throw new ConfigError('topic', 'a non-empty string', { received: topic })
+    }
+    const blockMs = this.options.maxBlockMs
+    const info = this.metadata.topic(topic) ?? (await this.metadata.waitForTopic(topic, Date.now() + blockMs, blockMs))
+    const node = (nodeId: number): BrokerNode => {
+      const known = this.metadata.broker(nodeId)
+      return known === undefined ? { nodeId, host: '', port: -1 } : { ...known }
+    }
+    return info.partitions.map((p, partition) => ({
+      topic,
+      partition,
+      leader: p.leader < 0 ? null : node(p.leader),
+      replicas: p.replicas.map(node),
+      isr: p.isr.map(node),
+      offlineReplicas: p.offline.map(node),
+    }))
   }
 
   /** Resolves when every record sent before this call is acknowledged or failed. */

@@ -37,6 +37,25 @@ export interface RecordMetadata {
   timestamp: bigint
 }
 
+/** A broker as the producer's metadata knows it (host '' and port -1 when it is not among the brokers listed). */
+export interface BrokerNode {
+  nodeId: number
+  host: string
+  port: number
+}
+
+/** A partition of a topic, as `partitionsFor` reports it (Java's PartitionInfo). */
+export interface PartitionInfo {
+  topic: string
+  partition: number
+  /** The leader, or null while there is none (an election in progress). */
+  leader: BrokerNode | null
+  replicas: BrokerNode[]
+  /** In-sync replicas. */
+  isr: BrokerNode[]
+  offlineReplicas: BrokerNode[]
+}
+
 /** One entry of `sendBatch`'s result, in the order of the records given. */
 export type SendResult = { ok: true; meta: RecordMetadata } | { ok: false; error: Error }
 
@@ -89,6 +108,12 @@ export interface ProducerOptions<
   maxInFlight?: number
   requestTimeoutMs?: number
   deliveryTimeoutMs?: number
+  /**
+   * How many times a failed batch is sent again before its records fail with
+   * RetriesExhaustedError. Default: no limit but `deliveryTimeoutMs` (Java's Integer.MAX_VALUE).
+   * `0` sends once (and turns idempotence off unless `idempotent: true` is given, which refuses it).
+   */
+  retries?: number
   retryBackoffMs?: number
   retryBackoffMaxMs?: number
   metadataMaxAgeMs?: number

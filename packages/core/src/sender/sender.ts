@@ -3,6 +3,7 @@ import { AuthenticationError } from '../errors/authentication-error.js'
 import { CompressionError } from '../errors/compression-error.js'
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
+import { RetriesExhaustedError } from '../errors/retries-exhausted-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
 import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
@@ -27,6 +28,8 @@ export interface SenderOptions {
   lingerMs: number
   maxInFlight: number
   requestTimeoutMs: number
+  /** Times a failed batch is sent again before its records fail (MAX_INT32: until the deadline). */
+  retries: number
   retryBackoffMs: number
   retryBackoffMaxMs: number
   maxRequestBytes: number
@@ -605,8 +608,9 @@ export class Sender {
     } else if (this.options.idempotent) {
       const q = this.accumulator.queue(batch.topic, batch.partition)
       const where = `${batch.topic}-${batch.partition}`
+      // Answers that are part of recovering the sequences do not count against `retries`.
       if (code === ErrorCodes.UNKNOWN_PRODUCER_ID) {
-        this.retryOrFail(batch, error, true)
+        this.retryOrFail(batch, error, true, false)
         this.resetPartition(q, `the broker lost the producer's state for ${where}`)
         return
       }
@@ -615,7 +619,7 @@ export class Sender {
         // batch of the partition is outstanding, the broker lacks sequences it will never get
         // (given up, or its state was lost): the partition restarts its sequences.
         const lowest = this.isLowestOutstanding(q, batch)
-        this.retryOrFail(batch, error, true)
+        this.retryOrFail(batch, error, true, false)
         if (lowest && !batch.done)
           this.resetPartition(q, `the broker has a gap before sequence ${batch.sequence} of ${where}`)
         return
@@ -708,7 +712,7 @@ export class Sender {
     )
   }
 
-  private retryOrFail(batch: ProducerBatch, error: Error, retriable: boolean): void {
+  private retryOrFail(batch: ProducerBatch, error: Error, retriable: boolean, counted = true): void {
     const q = this.land(batch)
     if (q === undefined) return
     batch.lastError = error
@@ -726,6 +730,18 @@ export class Sender {
     }
     if (now >= batch.deadline) {
       this.fail(q, batch, this.timeoutError(batch, now, q.waitingFor), batch.sequence >= 0)
+      return
+    }
+    if (counted && ++batch.retriesUsed > this.options.retries) {
+      const exhausted = new RetriesExhaustedError({
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.recordCount,
+        attempts: batch.attempts,
+        retries: this.options.retries,
+        cause: error,
+      })
+      this.fail(q, batch, exhausted, batch.sequence >= 0)
       return
     }
     const backoff = backoffMs(this.backoff, batch.attempts - 1)

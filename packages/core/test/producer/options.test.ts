@@ -616,13 +616,13 @@ describe('optionsFromProperties', () => {
     const error = configError(() =>
       optionsFromProperties({
         'bootstrap.servers': 'k:1',
-        retries: 3,
+        'enable.metrics.push': true,
         'key.serializer': 'org.apache.StringSerializer',
       }),
     )
-    expect(error.options).toEqual(['retries', 'key.serializer'])
+    expect(error.options).toEqual(['enable.metrics.push', 'key.serializer'])
     expect(error.message).toMatch(
-      /^Invalid retries and key\.serializer: unknown producer properties 'retries', 'key\.serializer'\./,
+      /^Invalid enable\.metrics\.push and key\.serializer: unknown producer properties 'enable\.metrics\.push', 'key\.serializer'\./,
     )
     expect(error.allowed).toMatch(
       /^the supported producer properties: bootstrap\.servers, metadata\.broker\.list, client\.id, acks/,
@@ -668,5 +668,41 @@ describe('a ConfigError from the options', () => {
   it('keeps options of a logger typed as Logger', () => {
     const logger: Logger = {}
     expect(() => resolve({ logger })).not.toThrow()
+  })
+})
+
+describe('the retries option', () => {
+  it('defaults to no limit but the delivery timeout, as the Java client (Integer.MAX_VALUE)', () => {
+    expect(resolve({}).retries).toBe(2_147_483_647)
+    expect(resolve({ retries: 3 }).retries).toBe(3)
+  })
+
+  it('refuses retries 0 with idempotent: true, saying why and what to do instead', () => {
+    const error = configError(() => resolve({ idempotent: true, retries: 0 }))
+    expect(error.options).toEqual(['idempotent', 'retries'])
+    expect(error.message).toMatch(/needs retries.*gap in the sequence numbers/)
+    expect(error.allowed).toMatch(/for retries 0 set idempotent: false/)
+  })
+
+  it('turns idempotence off for retries 0 when idempotent was left out, and says so', () => {
+    const info = vi.fn()
+    const resolved = resolve({ retries: 0, logger: { info } })
+    expect(resolved.idempotent).toBe(false)
+    expect(info).toHaveBeenCalledWith('Idempotence is disabled because retries is 0; it needs retries.', undefined)
+  })
+
+  it('refuses retries 0 for a transactional producer', () => {
+    const error = configError(() => resolve({ transactionalId: 'tx', retries: 0 }))
+    expect(error.options).toEqual(['transactionalId', 'retries'])
+  })
+
+  it('refuses a negative or fractional count', () => {
+    expect(configError(() => resolve({ retries: -1 })).option).toBe('retries')
+    expect(configError(() => resolve({ retries: 1.5 })).option).toBe('retries')
+  })
+
+  it('maps the Java property retries and librdkafka message.send.max.retries', () => {
+    expect(optionsFromProperties({ 'bootstrap.servers': 'k:1', retries: '4' }).retries).toBe(4)
+    expect(optionsFromProperties({ 'bootstrap.servers': 'k:1', 'message.send.max.retries': 2 }).retries).toBe(2)
   })
 })

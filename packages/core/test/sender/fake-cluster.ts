@@ -161,6 +161,7 @@ export function fakeSender(options: Partial<SenderOptions> & { leaders?: Map<str
       lingerMs: 0,
       maxInFlight: 5,
       requestTimeoutMs: 30_000,
+      retries: 2_147_483_647,
       retryBackoffMs: 100,
       retryBackoffMaxMs: 100,
       maxRequestBytes: 1 << 20,

@@ -338,7 +338,3 @@ function readConsumerGroupDescribeResponseTopicPartitions(
   r.readTaggedFields()
   return { topicId, topicName, partitions }
 }
-
-function defaultConsumerGroupDescribeResponseAssignment(): ConsumerGroupDescribeResponseAssignment {
-  return { topicPartitions: [] }
-}
