@@ -226,7 +226,24 @@ export class Sender {
       await this.compressAll(taken)
       const byNode = new Map<number, { connection: BrokerConnection; batches: ProducerBatch[] }>()
       for (const t of taken) {
-        if (!this.readyToSend(t)) continue
+        let ready: boolean
+        try {
+          ready = this.readyToSend(t)
+        } catch (error) {
+          // Sealing a batch must not leave it in flight for ever, whatever went wrong.
+          const landed = this.land(t.batch)
+          const failure = TributaryError.isInstance(error)
+            ? error
+            : new TributaryError(
+                `could not seal a batch for ${t.batch.topic}-${t.batch.partition}: ${toError(error).message}`,
+                {
+                  cause: error,
+                },
+              )
+          if (landed !== undefined) this.fail(landed, t.batch, failure, t.batch.sequence >= 0)
+          continue
+        }
+        if (!ready) continue
         let entry = byNode.get(t.leader)
         if (entry === undefined) {
           entry = { connection: t.connection, batches: [] }
