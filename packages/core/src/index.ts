@@ -28,7 +28,9 @@ export {
 export { defaultPartitioner, murmur2, toPositive } from './partitioners/index.js'
 export type { Codec, Partitioner, PartitionerInput, Serializer, SerializerContext } from './plugins.js'
 export { optionsFromProperties } from './producer/options.js'
-export { Producer, type Transaction } from './producer/producer.js'
+export { type PreparedRecord, type PrepareRecordOptions, prepareRecord } from './producer/prepare-record.js'
+export { Producer } from './producer/producer.js'
+export type { ProducerLike, Transaction } from './producer/producer-like.js'
 export type { ConsumerGroupMetadata, TransactionOffset } from './producer/transactions.js'
 export type {
   Acks,

@@ -11,6 +11,12 @@ export {
 } from './mock-cluster/mock-cluster.js'
 export type { MockSaslMechanism, MockSaslOptions, MockTlsOptions } from './mock-cluster/sasl/options.js'
 export {
+  MockProducer,
+  type MockProducerOptions,
+  type MockSentOffsets,
+  type MockSentRecord,
+} from './mock-producer/mock-producer.js'
+export {
   type MockCompatibilityLevel,
   type MockRegistryFailure,
   type MockRegistryRequest,

@@ -23,6 +23,7 @@ import {
   timestampError,
   toTimestamp,
 } from './prepare.js'
+import type { ProducerLike, Transaction } from './producer-like.js'
 import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
 import type {
   BrokerNode,
@@ -34,17 +35,6 @@ import type {
   SendOptions,
   SendResult,
 } from './types.js'
-
-/** What a transaction's body gets: sends and offset commits that belong to the transaction. */
-export interface Transaction<Key, Value, HeaderKey, HeaderValue> {
-  send(record: ProducerRecord<Key, Value, HeaderKey, HeaderValue>, options?: SendOptions): Promise<RecordMetadata>
-  sendBatch(
-    records: ReadonlyArray<ProducerRecord<Key, Value, HeaderKey, HeaderValue>>,
-    options?: SendOptions,
-  ): Promise<SendResult[]>
-  /** Commits consumer offsets with the transaction (consume-transform-produce). */
-  sendOffsets(offsets: readonly TransactionOffset[], group: ConsumerGroupMetadata): Promise<void>
-}
 
 /**
  * A Kafka producer: batches records per partition, lingers, compresses, pipelines Produce
@@ -62,7 +52,8 @@ export class Producer<
   Value = Buffer | string | null,
   HeaderKey = string,
   HeaderValue = Buffer | string | null,
-> {
+> implements ProducerLike<Key, Value, HeaderKey, HeaderValue>
+{
   private readonly options: ResolvedProducerOptions
   private readonly pool: BrokerPool
   private readonly metadata: ClusterMetadata
@@ -544,3 +535,5 @@ export class Producer<
 function discard(...parts: unknown[]): void {
   for (const part of parts) if (part instanceof Promise) part.catch(() => {})
 }
+
+export type { Transaction } from './producer-like.js'
