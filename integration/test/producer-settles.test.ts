@@ -169,20 +169,20 @@ describe('Producer: every record settles by its deadline, and the producer sends
   }, 20_000)
 
   it('fails 30 records waiting for metadata from a broker that never answers by their own deadline, not one request timeout each', async () => {
-    const silent = net.createServer((socket) => socket.on('error', () => {}))
-    await new Promise<void>((resolve) => silent.listen({ host: '127.0.0.1', port: 0 }, resolve))
+    const deaf = net.createServer((socket) => socket.on('error', () => {}))
+    await new Promise<void>((resolve) => deaf.listen({ host: '127.0.0.1', port: 0 }, resolve))
     const sockets = new Set<net.Socket>()
-    silent.on('connection', (s) => sockets.add(s))
+    deaf.on('connection', (s) => sockets.add(s))
     servers.push({
       stop: () =>
         new Promise<void>((resolve) => {
           for (const s of sockets) s.destroy()
-          silent.close(() => resolve())
+          deaf.close(() => resolve())
         }),
     })
-    const asked = new Promise<void>((resolve) => silent.once('connection', (s) => s.once('data', () => resolve())))
+    const asked = new Promise<void>((resolve) => deaf.once('connection', (s) => s.once('data', () => resolve())))
     vi.useFakeTimers(FAKE_TIME)
-    const port = (silent.address() as net.AddressInfo).port
+    const port = (deaf.address() as net.AddressInfo).port
     const p = producer({
       ...silent,
       bootstrapBrokers: [`127.0.0.1:${port}`],

@@ -123,6 +123,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
       received: options,
     })
   }
+  rejectUnknownOptions(options as unknown as Record<string, unknown>)
   const logger = resolveLogger(options.logger)
   const clientId = resolveClientId(options.clientId)
   const bootstrapBrokers = resolveBrokers(options.bootstrapBrokers)
@@ -618,6 +619,68 @@ export function optionsFromProperties(properties: Record<string, PropertyValue>)
     })
   }
   return options as unknown as ProducerOptions
+}
+
+/** Every option `ProducerOptions` has: JavaScript callers get no compile-time check of the names. */
+const OPTION_NAMES: readonly string[] = [
+  'clientId',
+  'bootstrapBrokers',
+  'serializers',
+  'acks',
+  'idempotent',
+  'compression',
+  'lingerMs',
+  'batchBytes',
+  'bufferBytes',
+  'maxBlockMs',
+  'maxInFlight',
+  'requestTimeoutMs',
+  'deliveryTimeoutMs',
+  'retries',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'metadataMaxAgeMs',
+  'maxRequestBytes',
+  'connectTimeoutMs',
+  'transactionalId',
+  'transactionTimeoutMs',
+  'partitioner',
+  'logger',
+  'sasl',
+  'tls',
+]
+
+/**
+ * Refuses option names the producer does not know, as `fromProperties` does for properties, with
+ * the closest known name when it looks like a typo (`lingerMS` → `lingerMs`): a misspelt option
+ * would otherwise be ignored without a word.
+ */
+function rejectUnknownOptions(options: Record<string, unknown>): void {
+  const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.includes(name))
+  if (unknown.length === 0) return
+  const described = unknown.map((name) => {
+    const suggestion = closestName(name, OPTION_NAMES)
+    return suggestion === undefined ? `'${name}'` : `'${name}' (did you mean '${suggestion}'?)`
+  })
+  throw new ConfigError(unknown, `the producer options: ${OPTION_NAMES.join(', ')}`, {
+    reason: `unknown producer option${unknown.length === 1 ? '' : 's'} ${described.join(', ')}`,
+  })
+}
+
+/** The known name closest to a misspelt one (case and separators aside), when it is an obvious typo. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const plain = (s: string) => s.toLowerCase().replace(/[\s._-]+/g, '')
+  const wanted = plain(name)
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const candidate of known) {
+    const distance = editDistance(wanted, plain(candidate))
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(wanted.length / 8)) ? best : undefined
 }
 
 /** The known property closest to a misspelt one, when it is an obvious typo. */

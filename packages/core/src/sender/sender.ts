@@ -2,6 +2,7 @@ import type { ClusterMetadata } from '../cluster/metadata.js'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { CompressionError } from '../errors/compression-error.js'
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
+import { LeaderNotAvailableError } from '../errors/leader-not-available-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
 import { RetriesExhaustedError } from '../errors/retries-exhausted-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
@@ -286,6 +287,7 @@ export class Sender {
     const leader = this.metadata.leader(q.topic, q.partition)
     if (leader < 0) {
       this.metadata.requestUpdate()
+      head.lastError ??= new LeaderNotAvailableError(q.topic, q.partition)
       return { reason: 'a leader', at: now + o.retryBackoffMs }
     }
     const connection = this.pool.readyConnection(leader)

@@ -706,3 +706,19 @@ describe('the retries option', () => {
     expect(optionsFromProperties({ 'bootstrap.servers': 'k:1', 'message.send.max.retries': 2 }).retries).toBe(2)
   })
 })
+
+describe('unknown options', () => {
+  it('refuses an option name the producer does not know, suggesting the one meant', () => {
+    const error = configError(() => resolve({ lingerMS: 5 }))
+    expect(error.options).toEqual(['lingerMS'])
+    expect(error.message).toMatch(/^Invalid lingerMS: unknown producer option 'lingerMS' \(did you mean 'lingerMs'\?\)/)
+    expect(configError(() => resolve({ delivery_timeout_ms: 1 })).message).toMatch(/did you mean 'deliveryTimeoutMs'/)
+  })
+
+  it('names every unknown option at once, without a suggestion where none is close', () => {
+    const error = configError(() => resolve({ frobnicate: true, bootstrapServers: 'x:1' }))
+    expect(error.options).toEqual(['frobnicate', 'bootstrapServers'])
+    expect(error.message).toMatch(/unknown producer options 'frobnicate', 'bootstrapServers'/)
+    expect(error.allowed).toMatch(/^the producer options: clientId, bootstrapBrokers/)
+  })
+})

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CompressionError } from '../../src/errors/compression-error.js'
 import { ConnectionError } from '../../src/errors/connection-error.js'
+import { LeaderNotAvailableError } from '../../src/errors/leader-not-available-error.js'
 import { RecordTooLargeError } from '../../src/errors/record-too-large-error.js'
 import { TimeoutError } from '../../src/errors/timeout-error.js'
 import { ErrorCodes } from '../../src/protocol/error-codes.js'
@@ -196,7 +197,10 @@ describe('Sender', () => {
     expect(sender.waitingFor('t', 0)).toBe('a connection to the leader')
     expect(connects).toContain(1)
     await later(1_000)
-    expect(outcomes.error('a')?.message).toMatch(/never sent, waiting for a connection to the leader/)
+    const error = outcomes.error('a')
+    expect(error?.message).toMatch(/never sent, waiting for a connection to the leader/)
+    // The partition had no leader for a while: that is the last error the timeout reports.
+    expect(LeaderNotAvailableError.isInstance(error?.cause)).toBe(true)
   })
 
   it('fails queued batches at their deadline even when nothing else wakes the sender', async () => {
