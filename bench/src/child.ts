@@ -1,11 +1,22 @@
 // One client, one case, one fresh process: connect, warm up, then time `records` records from the
 // first send to the last acknowledgement, and report over IPC. Started by run.ts, never by hand.
 
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { TRIBUTARY_CHANNELS } from '@tributary/core'
 import type { Driver, DriverContext } from './clients/driver.js'
 import { kafkajsDriver } from './clients/kafkajs.js'
 import { platformaticDriver } from './clients/platformatic.js'
 import { tributaryDriver } from './clients/tributary.js'
 import { type ChildFailure, type ChildResult, type ChildTask, findCase, valuePool } from './workload.js'
+
+/** One subscriber that does nothing on Tributary's send and request tracing channels: their cost alone. */
+function traceEverything(): void {
+  const none = () => {}
+  const handlers = { start: none, end: none, asyncStart: none, asyncEnd: none, error: none }
+  for (const name of [TRIBUTARY_CHANNELS.send, TRIBUTARY_CHANNELS.request]) {
+    diagnosticsChannel.tracingChannel(name).subscribe(handlers)
+  }
+}
 
 function driverFor(contender: string, ctx: DriverContext): Driver {
   switch (contender) {
@@ -13,6 +24,9 @@ function driverFor(contender: string, ctx: DriverContext): Driver {
       return tributaryDriver(ctx, 'send')
     case 'tributary-sendBatch':
       return tributaryDriver(ctx, 'sendBatch')
+    case 'tributary-send-traced':
+      traceEverything()
+      return tributaryDriver(ctx, 'send')
     case 'kafkajs':
       return kafkajsDriver(ctx, false)
     case 'kafkajs-idempotent':

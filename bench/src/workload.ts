@@ -131,6 +131,12 @@ export function findCase(id: string): CaseSpec {
 /** Selectable with --clients but not run by default. */
 export const EXTRA_CONTENDERS: readonly ContenderSpec[] = [
   {
+    id: 'tributary-send-traced',
+    client: 'tributary',
+    label: 'Tributary send() with one (no-op) subscriber on the send and request channels',
+    tributary: true,
+  },
+  {
     id: 'platformatic-concurrent',
     client: 'platformatic',
     label: '@platformatic/kafka 1.35 not idempotent, concurrent sends',

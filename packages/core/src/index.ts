@@ -4,6 +4,25 @@
 export { CompressionType } from './compression/codec.js'
 export { gzip } from './compression/gzip.js'
 export {
+  type AuthenticateEvent,
+  type BrokerRef,
+  CHANNELS as TRIBUTARY_CHANNELS,
+  type ConnectEvent,
+  type DisconnectEvent,
+  type MetadataEvent,
+  type ProducerIdEvent,
+  type RequestEvent,
+  type RetryEvent,
+  type SendEvent,
+  type TransactionEvent,
+} from './diagnostics/channels.js'
+export type {
+  BrokerMetricName,
+  ProducerMetricName,
+  ProducerMetrics,
+  TopicMetricName,
+} from './diagnostics/metrics.js'
+export {
   AuthenticationError,
   BrokerNotAvailableError,
   BufferFullError,

@@ -1,3 +1,4 @@
+import { type MetadataEvent, metadataChannel, traced } from '../diagnostics/channels.js'
 import { TimeoutError } from '../errors/timeout-error.js'
 import { toError } from '../errors/to-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
@@ -31,6 +32,8 @@ export interface BrokerNode {
 
 /** Options of the metadata cache. */
 export interface MetadataOptions {
+  /** Named in diagnostics events. */
+  clientId?: string
   metadataMaxAgeMs: number
   retryBackoffMs: number
   retryBackoffMaxMs: number
@@ -57,7 +60,9 @@ export class ClusterMetadata {
   private readonly options: MetadataOptions
   private inflight: Promise<void> | undefined
   private lastRequested = new Set<string>()
-  private refreshedAt = 0
+  /** When the last refresh succeeded (ms since the epoch), 0 before. */
+  refreshedAt = 0
+  private attemptedAt = 0
   private stale = false
   private lastError: Error | undefined
   /** Counts successful refreshes, so a caller can wait for metadata newer than what it saw. */
@@ -112,7 +117,7 @@ export class ClusterMetadata {
     if (
       this.inflight === undefined &&
       this.needsRefresh &&
-      Date.now() - this.refreshedAt >= this.options.retryBackoffMs
+      Date.now() - this.attemptedAt >= this.options.retryBackoffMs
     ) {
       return this.refresh().catch(() => {})
     }
@@ -134,9 +139,20 @@ export class ClusterMetadata {
     return attempt
   }
 
-  private async fetch(): Promise<void> {
+  private fetch(): Promise<void> {
     const names = [...this.wanted]
     this.lastRequested = new Set(names)
+    return traced(
+      metadataChannel,
+      (): MetadataEvent => ({ clientId: this.options.clientId ?? '', topics: names }),
+      () => this.fetchTopics(names),
+      (event) => {
+        event.brokers = this.brokers.size
+      },
+    )
+  }
+
+  private async fetchTopics(names: string[]): Promise<void> {
     try {
       const connection = await this.pool.any()
       const response = await connection.send(metadataApi, {
@@ -171,11 +187,12 @@ export class ClusterMetadata {
         this.topics.set(t.name, info)
       }
       this.refreshedAt = Date.now()
+      this.attemptedAt = this.refreshedAt
       this.lastError = undefined
       this.version++
     } catch (error) {
       this.stale = true
-      this.refreshedAt = Date.now()
+      this.attemptedAt = Date.now()
       this.lastError = toError(error)
       throw error
     }

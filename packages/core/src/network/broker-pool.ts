@@ -1,4 +1,13 @@
 import type tls from 'node:tls'
+import {
+  type AuthenticateEvent,
+  authenticateChannel,
+  type ConnectEvent,
+  connectChannel,
+  type DisconnectEvent,
+  disconnectChannel,
+  traced,
+} from '../diagnostics/channels.js'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { BrokerNotAvailableError } from '../errors/broker-not-available-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
@@ -174,8 +183,22 @@ export class BrokerPool {
     throw new BrokerNotAvailableError(tried, lastError)
   }
 
-  /** TCP (or TLS), then ApiVersions, then SASL when configured. */
-  private async open(address: BrokerAddress): Promise<BrokerConnection> {
+  /** TCP (or TLS), then ApiVersions, then SASL when configured; traced on `tributary:connection:connect`. */
+  private open(address: BrokerAddress): Promise<BrokerConnection> {
+    return traced(
+      connectChannel,
+      (): ConnectEvent => ({
+        clientId: this.options.clientId,
+        host: address.host,
+        port: address.port,
+        tls: this.options.tls !== undefined,
+        sasl: this.mechanism?.name,
+      }),
+      () => this.openConnection(address),
+    )
+  }
+
+  private async openConnection(address: BrokerAddress): Promise<BrokerConnection> {
     if (this.closed) throw closedError()
     const failure = this.authFailure
     if (failure !== undefined && Date.now() < failure.until) throw failure.error
@@ -194,17 +217,39 @@ export class BrokerPool {
       throw error
     }
     this.all.add(connection)
-    connection.onClose(() => this.all.delete(connection))
+    connection.onClose((error) => {
+      this.all.delete(connection)
+      if (disconnectChannel.hasSubscribers) {
+        const event: DisconnectEvent = {
+          clientId: this.options.clientId,
+          host: address.host,
+          port: address.port,
+          error,
+        }
+        disconnectChannel.publish(event)
+      }
+    })
     try {
       const versions = await negotiate(connection, this.options)
       if (this.closed) throw closedError()
       const broker = new BrokerConnection(connection, versions)
       if (this.mechanism !== undefined) {
-        const outcome = await saslAuthenticateConnection(
-          (api, version, request) => connection.send(api, version, request),
-          (api) => broker.version(api),
-          this.mechanism,
-          connection.address,
+        const mechanism = this.mechanism
+        const outcome = await traced(
+          authenticateChannel,
+          (): AuthenticateEvent => ({
+            clientId: this.options.clientId,
+            broker: connection.address,
+            mechanism: mechanism.name,
+            reauthentication: false,
+          }),
+          () =>
+            saslAuthenticateConnection(
+              (api, version, request) => connection.send(api, version, request),
+              (api) => broker.version(api),
+              mechanism,
+              connection.address,
+            ),
         )
         if (this.closed) throw closedError()
         this.scheduleReauthentication(broker, outcome)
@@ -252,11 +297,15 @@ export class BrokerPool {
     // ConnectionError) instead of reaching a broker that would close the connection.
     await connection.exclusive(async (send) => {
       try {
-        const outcome = await saslAuthenticateConnection(
-          send,
-          (api) => broker.version(api),
-          mechanism,
-          connection.address,
+        const outcome = await traced(
+          authenticateChannel,
+          (): AuthenticateEvent => ({
+            clientId: this.options.clientId,
+            broker: connection.address,
+            mechanism: mechanism.name,
+            reauthentication: true,
+          }),
+          () => saslAuthenticateConnection(send, (api) => broker.version(api), mechanism, connection.address),
         )
         this.scheduleReauthentication(broker, outcome)
       } catch (error) {

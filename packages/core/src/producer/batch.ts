@@ -245,7 +245,7 @@ export class ProducerBatch {
         offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
         timestamp: logAppendTime >= 0n ? logAppendTime : BigInt(this.timestamps[i] as number),
       }
-      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, null, meta)
+      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, null, meta, this)
     }
   }
 
@@ -254,7 +254,7 @@ export class ProducerBatch {
     if (this.done) return
     this.done = true
     for (let i = 0; i < this.recordCount; i++) {
-      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, error, null)
+      ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, error, null, this)
     }
   }
 

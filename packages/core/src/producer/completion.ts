@@ -1,9 +1,16 @@
 import type { RecordMetadata, SendCallback, SendResult } from './types.js'
 
+/** Where a record settled from: its batch, when it got that far. */
+export interface SettledFrom {
+  readonly partition: number
+  /** Produce requests that carried the batch. */
+  readonly attempts: number
+}
+
 /** Receives the outcome of records; one target may own many records (a `sendBatch` call). */
 export interface CompletionTarget {
   /** Settles record `index` of this target, once. Never throws, whatever user code it runs. */
-  settle(index: number, error: Error | null, meta: RecordMetadata | null): void
+  settle(index: number, error: Error | null, meta: RecordMetadata | null, from?: SettledFrom): void
 }
 
 /** Counts records not yet settled per flush generation, so `flush` waits only for earlier ones. */

@@ -7,6 +7,9 @@ import { sleep } from '../retry.js'
 import type { CompletionTarget } from './completion.js'
 import type { AnyRecord, MaybePromise } from './prepare.js'
 
+/** How long a record may wait at the head of the queue before the logger hears about it. */
+const SLOW_WAIT_MS = 5_000
+
 /** A record that could not be appended at once: its serializer is async, its topic unknown, or no room. */
 export interface Waiting {
   readonly topic: string
@@ -26,6 +29,8 @@ export interface Waiting {
   serialized: boolean
   /** Set once the record's target was settled or the record was appended. */
   settled: boolean
+  /** Set once a slow wait was reported. */
+  warned?: boolean
 }
 
 /** What the intake needs of the producer. */
@@ -42,6 +47,10 @@ export interface IntakeHost {
     topic: TopicInfo,
   ): boolean
   waitForRoom(): Promise<void>
+  /** Where a record that waits long is reported (once per record at the head of the queue). */
+  warn(message: string): void
+  /** Told how long a record waited for buffer room. */
+  waitedForRoom(ms: number): void
   wakeSender(): void
 }
 
@@ -101,7 +110,9 @@ export class Intake {
         })
         // The same head keeps its one advance: a sweep that removed other records must not start a second.
         if (this.advancing?.w !== head) this.advancing = { w: head, done: this.advance(head) }
+        const slow = setTimeout(() => this.reportSlow(head), SLOW_WAIT_MS)
         await Promise.race([this.advancing.done, interrupted])
+        clearTimeout(slow)
         this.interrupt = undefined
         if (this.queue[0] === head && head.settled) this.queue.shift()
       }
@@ -121,15 +132,33 @@ export class Intake {
       const topic = metadata.topic(w.topic) ?? (await metadata.waitForTopic(w.topic, w.blockUntil, w.blockMs))
       if (w.settled) return
       while (!this.host.place(w, key, value, headers, topic)) {
-        const remaining = w.blockUntil - Date.now()
+        const started = Date.now()
+        const remaining = w.blockUntil - started
         if (remaining <= 0) throw new BufferFullError(this.host.bufferBytes, this.host.maxBlockMs)
         this.host.wakeSender()
         await Promise.race([this.host.waitForRoom(), sleep(remaining)])
+        this.host.waitedForRoom(Date.now() - started)
         if (w.settled) return
       }
       w.settled = true
     } catch (error) {
       this.settle(w, toError(error))
+    }
+  }
+
+  /** Says what a record that has waited SLOW_WAIT_MS at the head of the queue is waiting for. */
+  private reportSlow(w: Waiting): void {
+    if (w.settled || w.warned) return
+    w.warned = true
+    const metadata = this.host.metadata
+    const waited = `a record for topic '${w.topic}' has waited ${SLOW_WAIT_MS / 1000} s`
+    if (!w.serialized) this.host.warn(`${waited} for its serializer`)
+    else if (metadata.topic(w.topic) === undefined) {
+      this.host.warn(`${waited} for the topic's metadata (${metadata.reason(w.topic)}); it fails after ${w.blockMs} ms`)
+    } else {
+      this.host.warn(
+        `${waited} for room in the producer's buffer (bufferBytes ${this.host.bufferBytes}): records are sent faster than the brokers acknowledge them`,
+      )
     }
   }
 

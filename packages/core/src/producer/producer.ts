@@ -1,4 +1,7 @@
 import { ClusterMetadata, type TopicInfo } from '../cluster/metadata.js'
+import { listened, sendChannel, type TransactionEvent, traced, transactionChannel } from '../diagnostics/channels.js'
+import { MetricsRecorder, type ProducerMetrics } from '../diagnostics/metrics.js'
+import { SendTrace, withAddedHeaders } from '../diagnostics/send-trace.js'
 import { ConfigError } from '../errors/config-error.js'
 import { ProducerClosedError } from '../errors/producer-closed-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
@@ -63,6 +66,7 @@ export class Producer<
   private readonly intake: Intake
   private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
+  private readonly recorder = new MetricsRecorder()
   private readonly serializers: ResolvedSerializers
   private readonly onCallbackError: (error: unknown) => void
   private closed = false
@@ -87,6 +91,7 @@ export class Producer<
       tls: o.tls,
     })
     this.metadata = new ClusterMetadata(this.pool, {
+      clientId: o.clientId,
       metadataMaxAgeMs: o.metadataMaxAgeMs,
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,
@@ -101,6 +106,7 @@ export class Producer<
       o.transactionalId === null
         ? undefined
         : new TransactionManager(this.pool, this.identity, {
+            clientId: o.clientId,
             transactionalId: o.transactionalId,
             transactionTimeoutMs: o.transactionTimeoutMs,
             retryBackoffMs: o.retryBackoffMs,
@@ -116,6 +122,8 @@ export class Producer<
       maxInFlight: o.maxInFlight,
       requestTimeoutMs: o.requestTimeoutMs,
       retries: o.retries,
+      clientId: o.clientId,
+      metrics: this.recorder,
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,
       maxRequestBytes: o.maxRequestBytes,
@@ -141,6 +149,10 @@ export class Producer<
       place: (w, key, value, headers, topic) =>
         this.append(w.record, w.topic, key, value, headers, topic, w.target, w.index, w.deadline, w.timeoutMs),
       waitForRoom: () => accumulator.waitForRoom(),
+      warn: (message) => logger.warn(message),
+      waitedForRoom: (ms) => {
+        this.recorder.bufferWaitMs += ms
+      },
       wakeSender: () => sender.wakeup(),
     })
   }
@@ -259,16 +271,31 @@ export class Producer<
   /** Begins a transaction (explicit form of `transaction`). Needs `transactionalId` and `connect()` first. */
   beginTransaction(): void {
     if (this.closed) throw new ProducerClosedError('beginTransaction')
-    this.requireTransactions('beginTransaction').begin()
+    const txn = this.requireTransactions('beginTransaction')
+    if (!listened(transactionChannel)) {
+      txn.begin()
+      return
+    }
+    transactionChannel.traceSync(() => txn.begin(), this.transactionEvent(txn, 'begin'))
+  }
+
+  private transactionEvent(txn: TransactionManager, operation: TransactionEvent['operation']): TransactionEvent {
+    return { clientId: this.options.clientId, transactionalId: txn.transactionalId, operation }
   }
 
   /** Sends what is buffered, then commits the transaction; fails if any of its records failed. */
   async commitTransaction(): Promise<void> {
     const txn = this.requireTransactions('commitTransaction')
     if (!txn.inTransaction) throw new TransactionStateError('commitTransaction() without an open transaction')
-    await this.flush()
-    txn.checkCommittable()
-    await txn.end(true)
+    await traced(
+      transactionChannel,
+      () => this.transactionEvent(txn, 'commit'),
+      async () => {
+        await this.flush()
+        txn.checkCommittable()
+        await txn.end(true)
+      },
+    )
   }
 
   /**
@@ -280,11 +307,17 @@ export class Producer<
   async abortTransaction(): Promise<void> {
     const txn = this.requireTransactions('abortTransaction')
     if (!txn.inTransaction) throw new TransactionStateError('abortTransaction() without an open transaction')
-    const aborted = new TransactionStateError('the transaction was aborted before this record was sent')
-    this.intake.failAll(aborted)
-    this.sender.abortAll(aborted)
-    await this.flush()
-    await txn.end(false)
+    await traced(
+      transactionChannel,
+      () => this.transactionEvent(txn, 'abort'),
+      async () => {
+        const aborted = new TransactionStateError('the transaction was aborted before this record was sent')
+        this.intake.failAll(aborted)
+        this.sender.abortAll(aborted)
+        await this.flush()
+        await txn.end(false)
+      },
+    )
   }
 
   /** Commits consumer offsets with the open transaction (consume-transform-produce). */
@@ -324,6 +357,21 @@ export class Producer<
       isr: p.isr.map(node),
       offlineReplicas: p.offline.map(node),
     }))
+  }
+
+  /**
+   * A snapshot of the producer's metrics, with the Java producer's names where they apply
+   * (`record-send-rate`, `request-latency-avg`, ...): for the producer as a whole, per broker and per
+   * topic. Units: counts, bytes, milliseconds, rates per second; `metadata-age` in seconds.
+   */
+  metrics(): ProducerMetrics {
+    return this.recorder.snapshot({
+      bufferTotalBytes: this.options.bufferBytes,
+      bufferedBytes: () => this.accumulator.bufferedBytes,
+      requestsInFlight: () => this.sender.inFlight,
+      waitingRecords: () => this.intake.size,
+      metadataRefreshedAt: () => this.metadata.refreshedAt,
+    })
   }
 
   /** Resolves when every record sent before this call is acknowledged or failed. */
@@ -372,11 +420,35 @@ export class Producer<
     await this.pool.close()
   }
 
+  /** Takes one record in: traced when somebody listens to `tributary:producer:send`. */
   private enqueue(
     record: ProducerRecord<Key, Value, HeaderKey, HeaderValue>,
     target: CompletionTarget,
     index: number,
     options: SendOptions | undefined,
+  ): void {
+    const r = record as AnyRecord
+    if (!listened(sendChannel)) {
+      this.admit(r, target, index, options, undefined)
+      return
+    }
+    const trace = new SendTrace(this.options.clientId, typeof r?.topic === 'string' ? r.topic : '', r, target, index)
+    trace.start()
+    this.admit(r, trace, index, options, trace)
+    trace.end()
+  }
+
+  /**
+   * Checks, serializes and appends one record, or queues it in the intake when it must wait (an
+   * async serializer, unknown metadata, no buffer room, records waiting ahead of it). Every problem
+   * settles the record's target; nothing is thrown.
+   */
+  private admit(
+    r: AnyRecord,
+    target: CompletionTarget,
+    index: number,
+    options: SendOptions | undefined,
+    trace: SendTrace | undefined,
   ): void {
     if (this.closed) {
       target.settle(index, new ProducerClosedError('send'), null)
@@ -387,7 +459,6 @@ export class Producer<
       target.settle(index, notInTransaction, null)
       return
     }
-    const r = record as AnyRecord
     const topic = r?.topic
     if (typeof topic !== 'string' || topic.length === 0) {
       target.settle(index, new ConfigError('record.topic', 'a non-empty string', { received: topic }), null)
@@ -417,6 +488,7 @@ export class Producer<
       target.settle(index, toError(error), null)
       return
     }
+    if (trace?.added !== undefined) headers = withAddedHeaders(headers, trace.added)
     const sync = !(key instanceof Promise) && !(value instanceof Promise) && !(headers instanceof Promise)
     // The synchronous path: nothing waiting ahead, everything serialized, metadata known, room.
     if (sync && this.intake.size === 0) {

@@ -1,3 +1,4 @@
+import { type ProducerIdEvent, producerIdChannel } from '../diagnostics/channels.js'
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
 import { ProducerFencedError } from '../errors/producer-fenced-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
@@ -51,6 +52,8 @@ const KEY_TRANSACTION = 1
 
 /** Options of the transaction manager. */
 export interface TransactionManagerOptions {
+  /** Named in diagnostics events. */
+  clientId?: string
   transactionalId: string
   transactionTimeoutMs: number
   retryBackoffMs: number
@@ -142,6 +145,18 @@ export class TransactionManager {
     })
     this.identity.set(response.producerId, response.producerEpoch)
     this.epochBumpRequired = false
+    if (producerIdChannel.hasSubscribers) {
+      const event: ProducerIdEvent = {
+        clientId: this.options.clientId ?? '',
+        producerId: response.producerId,
+        producerEpoch: response.producerEpoch,
+        kind: bump ? 'bump' : 'init',
+        reason: bump
+          ? `the transaction was aborted with sequences that cannot go on (transactionalId '${this.transactionalId}')`
+          : `InitProducerId for transactionalId '${this.transactionalId}'`,
+      }
+      producerIdChannel.publish(event)
+    }
     if (bump) this.onEpochBumped()
   }
 

@@ -10,6 +10,7 @@ export type WaitReason =
   | 'newer metadata'
   | 'a leader'
   | 'a connection to the leader'
+  | 'the broker to end its throttling'
   | 'a free request slot on the connection'
   | 'earlier batches of the partition in flight'
   | 'the outcome of an expired batch'

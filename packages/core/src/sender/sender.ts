@@ -1,4 +1,14 @@
 import type { ClusterMetadata } from '../cluster/metadata.js'
+import {
+  listened,
+  type ProducerIdEvent,
+  producerIdChannel,
+  type RequestEvent,
+  type RetryEvent,
+  requestChannel,
+  retryChannel,
+} from '../diagnostics/channels.js'
+import type { MetricsRecorder } from '../diagnostics/metrics.js'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { CompressionError } from '../errors/compression-error.js'
 import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
@@ -37,6 +47,10 @@ export interface SenderOptions {
   logger: Logger
   /** Set for a transactional producer: partitions join the transaction before their first batch. */
   transactions?: TransactionManager | undefined
+  /** Named in diagnostics events. */
+  clientId: string
+  /** Where the sender reports what it does. */
+  metrics: MetricsRecorder
   /** Told when a partition's batch is taken for sending (sticky partitioners move on). */
   onBatchTaken?: ((topic: string, partition: number) => void) | undefined
 }
@@ -88,6 +102,8 @@ export class Sender {
   /** Batches taken from their queue whose request has not ended (sealing, or in a request). */
   private readonly inFlightBatches = new Set<ProducerBatch>()
   private readonly connecting = new Set<number>()
+  /** Brokers that asked for a pause (throttle time in their answers), until when. */
+  private readonly throttledUntil = new Map<number, number>()
   private stopped = false
 
   constructor(
@@ -252,7 +268,7 @@ export class Sender {
         }
         entry.batches.push(t.batch)
       }
-      for (const { connection, batches } of byNode.values()) this.sendRequest(connection, batches)
+      for (const [nodeId, { connection, batches }] of byNode) this.sendRequest(nodeId, connection, batches)
       // Each partition gave one batch; the next ones go in the next request, pipelined.
       this.wakeup()
     }
@@ -294,6 +310,11 @@ export class Sender {
     if (connection === undefined) {
       this.connect(leader)
       return { reason: 'a connection to the leader' }
+    }
+    const throttled = this.throttledUntil.get(leader)
+    if (throttled !== undefined) {
+      if (throttled > now) return { reason: 'the broker to end its throttling', at: throttled }
+      this.throttledUntil.delete(leader)
     }
     if (o.idempotent) {
       // A retry goes only when nothing of its partition is in flight, so that it is written
@@ -366,9 +387,23 @@ export class Sender {
     for (const q of this.accumulator.all()) for (const b of q.batches) deadline = Math.min(deadline, b.deadline)
     if (deadline === Number.POSITIVE_INFINITY) return
     this.identity.init(Math.max(deadline, now + this.options.retryBackoffMs)).then(
-      () => this.wakeup(),
+      () => {
+        if (producerIdChannel.hasSubscribers) {
+          const event: ProducerIdEvent = {
+            clientId: this.options.clientId,
+            producerId: this.identity.producerId,
+            producerEpoch: this.identity.producerEpoch,
+            kind: 'init',
+            reason: 'InitProducerId',
+          }
+          producerIdChannel.publish(event)
+        }
+        this.wakeup()
+      },
       (error: unknown) => {
         const err = toError(error)
+        // Closing the producer ends the attempt: that is not worth an error line.
+        if (this.stopped) return
         this.options.logger.error?.(`cannot get a producer id: ${err.message}`)
         if (TributaryError.isInstance(err) && !err.retriable && !TimeoutError.isInstance(err)) this.abortAll(err)
         this.wakeAt(Date.now() + this.options.retryBackoffMaxMs)
@@ -393,7 +428,21 @@ export class Sender {
     if (q.resetPending && !newId) return
     q.resetPending = true
     const id = this.identity
-    if (newId || (q.producerId === id.producerId && q.epoch === id.producerEpoch)) id.bump(newId)
+    if (newId || (q.producerId === id.producerId && q.epoch === id.producerEpoch)) {
+      id.bump(newId)
+      if (id.initialized && producerIdChannel.hasSubscribers) {
+        const event: ProducerIdEvent = {
+          clientId: this.options.clientId,
+          producerId: id.producerId,
+          producerEpoch: id.producerEpoch,
+          kind: 'bump',
+          reason,
+          topic: q.topic,
+          partition: q.partition,
+        }
+        producerIdChannel.publish(event)
+      }
+    }
     this.options.logger.warn?.(
       `${q.topic}-${q.partition}: ${reason}; ${id.initialized ? `moving to epoch ${id.producerEpoch}` : 'getting a new producer id'}`,
     )
@@ -528,37 +577,109 @@ export class Sender {
     )
   }
 
-  private sendRequest(connection: BrokerConnection, batches: ProducerBatch[]): void {
+  private sendRequest(nodeId: number, connection: BrokerConnection, batches: ProducerBatch[]): void {
     const topics = new Map<string, ProduceRequest['topicData'][number]>()
+    const now = Date.now()
+    const metrics = this.options.metrics
+    const compressed = this.options.codec !== null
+    let records = 0
+    let bytes = 0
     for (const batch of batches) {
       let topic = topics.get(batch.topic)
       if (topic === undefined) {
         topic = { name: batch.topic, partitionData: [] }
         topics.set(batch.topic, topic)
       }
+      const size = batch.bytes?.length ?? 0
       topic.partitionData.push({ index: batch.partition, records: batch.bytes })
       batch.attempts++
       batch.sent = true
+      records += batch.recordCount
+      bytes += size
+      metrics.batchSent(batch.topic, batch.recordCount, batch.sizeBytes, size, compressed, now)
     }
+    metrics.requestSent(nodeId, records, bytes, now)
     const request: ProduceRequest = {
       transactionalId: this.options.transactions?.transactionalId ?? null,
       acks: this.options.acks,
       timeoutMs: this.options.requestTimeoutMs,
       topicData: [...topics.values()],
     }
+    const trace = listened(requestChannel) ? this.requestEvent(nodeId, connection, batches, records, bytes) : undefined
+    if (trace !== undefined) {
+      requestChannel.start.publish(trace)
+      requestChannel.end.publish(trace)
+    }
     if (this.options.acks === 0) {
       try {
         connection.connection.sendWithoutResponse(produce, connection.version(produce), request)
+        this.requestEnded(nodeId, now, 0, trace, undefined)
         for (const batch of batches) this.succeed(batch, -1n, -1n)
       } catch (error) {
+        this.requestEnded(nodeId, now, 0, trace, toError(error))
         this.onRequestError(batches, error)
       }
       return
     }
+    const version = connection.version(produce)
     connection.send(produce, request).then(
-      (response) => this.onResponse(batches, response),
-      (error: unknown) => this.onRequestError(batches, error),
+      (response) => {
+        // Since Produce v6 the broker answers at once and the client holds back for the throttle time (KIP-219).
+        const throttle = version >= 6 ? (response.throttleTimeMs ?? 0) : 0
+        if (throttle > 0) this.throttle(nodeId, throttle)
+        this.requestEnded(nodeId, now, response.throttleTimeMs ?? 0, trace, undefined)
+        this.onResponse(batches, response)
+      },
+      (error: unknown) => {
+        this.requestEnded(nodeId, now, 0, trace, toError(error))
+        this.onRequestError(batches, error)
+      },
     )
+  }
+
+  private requestEvent(
+    nodeId: number,
+    connection: BrokerConnection,
+    batches: ProducerBatch[],
+    records: number,
+    bytes: number,
+  ): RequestEvent {
+    return {
+      clientId: this.options.clientId,
+      broker: { nodeId, host: connection.connection.host, port: connection.connection.port },
+      batches: batches.length,
+      records,
+      bytes,
+      partitions: batches.map((b) => ({ topic: b.topic, partition: b.partition })),
+    }
+  }
+
+  private requestEnded(
+    nodeId: number,
+    startedAt: number,
+    throttleMs: number,
+    trace: RequestEvent | undefined,
+    error: Error | undefined,
+  ): void {
+    const now = Date.now()
+    const latencyMs = now - startedAt
+    this.options.metrics.requestEnded(nodeId, latencyMs, throttleMs, now)
+    if (trace === undefined) return
+    trace.latencyMs = latencyMs
+    trace.throttleTimeMs = throttleMs
+    if (error !== undefined) {
+      trace.error = error
+      requestChannel.error.publish(trace)
+    }
+    requestChannel.asyncStart.publish(trace)
+    requestChannel.asyncEnd.publish(trace)
+  }
+
+  /** A broker asked for a pause (quota throttling): nothing goes to it until the pause ends. */
+  private throttle(nodeId: number, ms: number): void {
+    const until = Date.now() + ms
+    if ((this.throttledUntil.get(nodeId) ?? 0) < until) this.throttledUntil.set(nodeId, until)
+    this.wakeAt(until)
   }
 
   private onResponse(batches: ProducerBatch[], response: ProduceResponse): void {
@@ -765,6 +886,19 @@ export class Sender {
     }
     const backoff = backoffMs(this.backoff, batch.attempts - 1)
     batch.retryAt = now + backoff
+    this.options.metrics.batchRetried(batch.topic, batch.recordCount, now)
+    if (retryChannel.hasSubscribers) {
+      const event: RetryEvent = {
+        clientId: this.options.clientId,
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.recordCount,
+        attempt: batch.attempts,
+        backoffMs: backoff,
+        error,
+      }
+      retryChannel.publish(event)
+    }
     this.options.logger.debug?.(`retrying ${batch.topic}-${batch.partition} after ${error.message}`)
     q.requeue(batch)
     this.afterLanding(q)
@@ -788,7 +922,10 @@ export class Sender {
    */
   private fail(q: PartitionQueue, batch: ProducerBatch, error: Error, abandon: boolean): void {
     if (abandon) q.abandon(batch)
-    if (!batch.done) this.options.transactions?.markAbortable(error)
+    if (!batch.done) {
+      this.options.transactions?.markAbortable(error)
+      this.options.metrics.batchFailed(batch.topic, batch.recordCount, Date.now())
+    }
     batch.fail(error)
     this.accumulator.release(batch)
     this.afterLanding(q)
@@ -835,6 +972,7 @@ export class Sender {
       const error = this.timeoutError(batch, now, undefined)
       if (batch.sequence >= 0 && batch.sent) q.abandon(batch)
       this.options.transactions?.markAbortable(error)
+      this.options.metrics.batchFailed(batch.topic, batch.recordCount, now)
       batch.fail(error)
     }
     return next

@@ -1,4 +1,5 @@
 import type { ClusterMetadata } from '../../src/cluster/metadata.js'
+import { MetricsRecorder } from '../../src/diagnostics/metrics.js'
 import type { BrokerPool } from '../../src/network/broker-pool.js'
 import type { Codec } from '../../src/plugins.js'
 import { RecordAccumulator } from '../../src/producer/accumulator.js'
@@ -162,6 +163,8 @@ export function fakeSender(options: Partial<SenderOptions> & { leaders?: Map<str
       maxInFlight: 5,
       requestTimeoutMs: 30_000,
       retries: 2_147_483_647,
+      clientId: 'test',
+      metrics: new MetricsRecorder(),
       retryBackoffMs: 100,
       retryBackoffMaxMs: 100,
       maxRequestBytes: 1 << 20,
