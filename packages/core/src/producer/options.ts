@@ -43,7 +43,8 @@ export interface ResolvedProducerOptions<Key = unknown, Value = unknown, HeaderK
   readonly idempotent: boolean
   /** The codec, or null for no compression. */
   readonly compression: Codec | null
-  readonly lingerMs: number
+  /** Undefined (the default) for adaptive lingering; see the Sender. */
+  readonly lingerMs: number | undefined
   /** 0 means no batching: every record is alone in its batch, as in Java. */
   readonly batchBytes: number
   readonly bufferBytes: number
@@ -138,7 +139,8 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     const value = options[name]
     return value === undefined ? INTEGER_OPTIONS[name].defaultValue : checkInteger(name, value, INTEGER_OPTIONS[name])
   }
-  const lingerMs = integer('lingerMs')
+  // Left out: adaptive lingering (a batch goes when its broker has nothing in flight).
+  const lingerMs = options.lingerMs === undefined ? undefined : integer('lingerMs')
   const batchBytes = integer('batchBytes')
   const bufferBytes = integer('bufferBytes')
   const maxBlockMs = integer('maxBlockMs')
@@ -220,7 +222,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
 
   if (transactionalId !== null) idempotent = true
 
-  const lingerAndRequest = lingerMs + requestTimeoutMs
+  const lingerAndRequest = (lingerMs ?? 0) + requestTimeoutMs
   const deliveryNames = ['deliveryTimeoutMs', 'lingerMs', 'requestTimeoutMs']
   const deliveryAllowed = `deliveryTimeoutMs >= lingerMs + requestTimeoutMs, at most ${MAX_INT32}`
   let deliveryTimeoutMs: number
@@ -230,7 +232,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
       throw new ConfigError(deliveryNames, deliveryAllowed, {
         reason:
           `deliveryTimeoutMs (${deliveryTimeoutMs}) is less than lingerMs + requestTimeoutMs ` +
-          `(${lingerMs} + ${requestTimeoutMs} = ${lingerAndRequest}), so a record could expire before its first request is answered`,
+          `(${lingerMs ?? 0} + ${requestTimeoutMs} = ${lingerAndRequest}), so a record could expire before its first request is answered`,
       })
     }
   } else {
@@ -238,7 +240,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     if (deliveryTimeoutMs < lingerAndRequest) {
       if (lingerAndRequest > MAX_INT32) {
         throw new ConfigError(deliveryNames, deliveryAllowed, {
-          reason: `lingerMs + requestTimeoutMs (${lingerMs} + ${requestTimeoutMs}) is longer than the longest timeout (${MAX_INT32})`,
+          reason: `lingerMs + requestTimeoutMs (${lingerMs ?? 0} + ${requestTimeoutMs}) is longer than the longest timeout (${MAX_INT32})`,
         })
       }
       deliveryTimeoutMs = lingerAndRequest

@@ -101,6 +101,13 @@ export interface ProducerOptions<
   acks?: Acks
   idempotent?: boolean
   compression?: 'none' | 'gzip' | Codec
+  /**
+   * How long a partition's batch waits for more records before it is sent. Left out (the default),
+   * lingering is adaptive: a batch goes at once when its broker has no Produce request in flight,
+   * and records accumulate while one is (a lone send is not delayed; under load, batches fill
+   * while the broker works). A number waits that many milliseconds, as the Java client's linger.ms;
+   * 0 sends every batch at once.
+   */
   lingerMs?: number
   batchBytes?: number
   bufferBytes?: number

@@ -6,6 +6,7 @@ import type { ProducerBatch } from '../producer/batch.js'
  */
 export type WaitReason =
   | 'linger'
+  | 'the answer to the request in flight to its broker'
   | 'retry backoff'
   | 'newer metadata'
   | 'a leader'

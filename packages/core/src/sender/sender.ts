@@ -36,7 +36,11 @@ export interface SenderOptions {
   acks: -1 | 0 | 1
   idempotent: boolean
   codec: Codec | null
-  lingerMs: number
+  /**
+   * How long a batch waits for more records; undefined for adaptive lingering: a batch goes as soon
+   * as its broker has no Produce request in flight, and records accumulate while one is.
+   */
+  lingerMs: number | undefined
   maxInFlight: number
   requestTimeoutMs: number
   /** Times a failed batch is sent again before its records fail (MAX_INT32: until the deadline). */
@@ -102,6 +106,8 @@ export class Sender {
   /** Batches taken from their queue whose request has not ended (sealing, or in a request). */
   private readonly inFlightBatches = new Set<ProducerBatch>()
   private readonly connecting = new Set<number>()
+  /** Produce requests in flight per broker (for adaptive lingering). */
+  private readonly produceInFlight = new Map<number, number>()
   /** Brokers that asked for a pause (throttle time in their answers), until when. */
   private readonly throttledUntil = new Map<number, number>()
   private stopped = false
@@ -143,8 +149,9 @@ export class Sender {
 
   /** A partition's batch got its first record at `now`: it is due after the linger, or at once when flushing. */
   batchOpened(now: number): void {
-    if (this.flushing > 0) this.wakeup()
-    else this.wakeAt(now + this.options.lingerMs)
+    const linger = this.options.lingerMs
+    if (this.flushing > 0 || linger === undefined) this.wakeup()
+    else this.wakeAt(now + linger)
   }
 
   /** Schedules a drain at `at` (ms since epoch), unless one is due sooner. */
@@ -291,7 +298,6 @@ export class Sender {
       this.metadata.requestUpdate()
       return { reason: 'newer metadata', at: now + o.retryBackoffMs }
     }
-    if (!this.isReady(head, now)) return { reason: 'linger', at: head.createdAt + o.lingerMs }
     const identity = this.identityGate(q, head, now)
     if (identity !== undefined) return { reason: identity }
     const txn = o.transactions
@@ -305,6 +311,11 @@ export class Sender {
       this.metadata.requestUpdate()
       head.lastError ??= new LeaderNotAvailableError(q.topic, q.partition)
       return { reason: 'a leader', at: now + o.retryBackoffMs }
+    }
+    if (!this.isReady(head, now, leader)) {
+      return o.lingerMs === undefined
+        ? { reason: 'the answer to the request in flight to its broker' }
+        : { reason: 'linger', at: head.createdAt + o.lingerMs }
     }
     const connection = this.pool.readyConnection(leader)
     if (connection === undefined) {
@@ -341,8 +352,17 @@ export class Sender {
     return undefined
   }
 
-  private isReady(batch: ProducerBatch, now: number): boolean {
-    return batch.closed || batch.bytes !== null || this.flushing > 0 || now - batch.createdAt >= this.options.lingerMs
+  /**
+   * Whether a batch may go: full, sealed (a retry), flushing, or lingered enough. Lingering is
+   * adaptive by default: a batch goes at once when its broker has no Produce request in flight, and
+   * waits for the answer when one is (records sent meanwhile join it), as franz-go does; an explicit
+   * `lingerMs` waits that long, as the Java client does.
+   */
+  private isReady(batch: ProducerBatch, now: number, leader: number): boolean {
+    if (batch.closed || batch.bytes !== null || this.flushing > 0) return true
+    const linger = this.options.lingerMs
+    if (linger === undefined) return (this.produceInFlight.get(leader) ?? 0) === 0
+    return now - batch.createdAt >= linger
   }
 
   /**
@@ -622,19 +642,28 @@ export class Sender {
       return
     }
     const version = connection.version(produce)
+    this.produceInFlight.set(nodeId, (this.produceInFlight.get(nodeId) ?? 0) + 1)
     connection.send(produce, request).then(
       (response) => {
         // Since Produce v6 the broker answers at once and the client holds back for the throttle time (KIP-219).
         const throttle = version >= 6 ? (response.throttleTimeMs ?? 0) : 0
         if (throttle > 0) this.throttle(nodeId, throttle)
+        this.produceEnded(nodeId)
         this.requestEnded(nodeId, now, response.throttleTimeMs ?? 0, trace, undefined)
         this.onResponse(batches, response)
       },
       (error: unknown) => {
+        this.produceEnded(nodeId)
         this.requestEnded(nodeId, now, 0, trace, toError(error))
         this.onRequestError(batches, error)
       },
     )
+  }
+
+  private produceEnded(nodeId: number): void {
+    const left = (this.produceInFlight.get(nodeId) ?? 1) - 1
+    if (left > 0) this.produceInFlight.set(nodeId, left)
+    else this.produceInFlight.delete(nodeId)
   }
 
   private requestEvent(

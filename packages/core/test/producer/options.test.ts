@@ -41,7 +41,7 @@ describe('resolveProducerOptions defaults', () => {
       acks: -1,
       idempotent: true,
       compression: null,
-      lingerMs: 5,
+      lingerMs: undefined,
       batchBytes: 1_048_576,
       bufferBytes: 33_554_432,
       maxBlockMs: 60_000,
@@ -237,7 +237,7 @@ describe('resolveProducerOptions validation', () => {
       compression: undefined,
       clientId: undefined,
     })
-    expect(resolved.lingerMs).toBe(5)
+    expect(resolved.lingerMs).toBeUndefined()
     expect(resolved.acks).toBe(-1)
     expect(resolved.idempotent).toBe(true)
     expect(resolved.compression).toBeNull()

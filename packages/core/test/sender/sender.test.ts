@@ -260,4 +260,27 @@ describe('Sender', () => {
     await turn()
     expect(connection.pending[0]?.batches[0]).toMatchObject({ partition: 1, baseSequence: 0, epoch: 1 })
   })
+
+  it('lingers adaptively by default: a batch goes at once to an idle broker, later records wait for its answer and go together', async () => {
+    const { connection, send, sender, outcomes } = fakeSender({ lingerMs: undefined })
+    send('t', 0, 'a', 10_000, false)
+    await turn()
+    expect(connection.pending).toHaveLength(1)
+    send('t', 0, 'b', 10_000, false)
+    send('t', 1, 'c', 10_000, false)
+    await later(1_000)
+    // Nothing more goes while the first request is unanswered, however long that takes.
+    expect(connection.pending).toHaveLength(1)
+    expect(sender.waitingFor('t', 1)).toBe('the answer to the request in flight to its broker')
+    connection.pending[0]?.answer()
+    await turn()
+    expect(connection.pending).toHaveLength(1)
+    expect(connection.pending[0]?.batches.map((b) => [b.partition, b.records])).toEqual([
+      [0, 1],
+      [1, 1],
+    ])
+    connection.pending[0]?.answer()
+    await turn()
+    expect(['a', 'b', 'c'].map((n) => outcomes.error(n))).toEqual([null, null, null])
+  })
 })
