@@ -1174,7 +1174,10 @@ function generateApi(apiName) {
   const code = [...reqCode, ...resCode].join('\n')
   const used = helpers.filter((line) => {
     const name = /^function ((?:default|isDefault)\w+)\(/.exec(line)?.[1]
-    return name === undefined || new RegExp(`\\b${name}\\(`).test(code + helpers.filter((l) => !l.startsWith(`function ${name}(`)).join('\n'))
+    return (
+      name === undefined ||
+      new RegExp(`\\b${name}\\(`).test(code + helpers.filter((l) => !l.startsWith(`function ${name}(`)).join('\n'))
+    )
   })
   const kept = []
   for (let i = 0, skip = false; i < helpers.length; i++) {

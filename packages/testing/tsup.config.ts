@@ -5,6 +5,8 @@ const SHEBANG = '#!/usr/bin/env node\n'
 export default packageConfig(
   { index: 'src/index.ts', cli: 'src/cli.ts' },
   {
+    // `import.meta.url` in the CommonJS build (format-libraries.ts loads avsc and protobufjs with createRequire).
+    shims: true,
     plugins: [
       {
         // The `tributary-mock` bin (dist/cli.js) needs a shebang; the library entries must not get one.

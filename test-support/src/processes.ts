@@ -9,7 +9,7 @@ export const INSTALL_HINT = 'scripts/install-system-deps.sh installs it'
 /** How much of a failed child's stderr an error message quotes (its end, where the error usually is). */
 const STDERR_TAIL = 4000
 
-/** Children started by `run` and not yet exited; `killChildren` (in an afterEach) kills them. */
+/** Children started by `run` or `start` and not yet exited; `killChildren` (in an afterEach) kills them. */
 const children = new Set<ChildProcess>()
 
 export interface RunOptions {
@@ -94,7 +94,94 @@ export function run(command: string, args: readonly string[], options: RunOption
   })
 }
 
-/** Kills (SIGKILL) every child `run` started that is still running; for afterEach/afterAll. */
+/** A child started by `start`, running until it exits or is killed. */
+export interface RunningChild {
+  readonly child: ChildProcess
+  /** Complete stdout lines so far, in order. */
+  readonly lines: readonly string[]
+  /** stderr so far. */
+  stderr(): string
+  /** Calls `fn` with every stdout line, those already read first. */
+  onLine(fn: (line: string) => void): void
+  /** Settles when the child exits, with its exit code or signal; never rejects. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** Sends a signal (SIGKILL unless told) if the child still runs; resolves when it exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>
+}
+
+/**
+ * Starts a long-running program (a consumer that runs until killed), collecting its output line by
+ * line. `killChildren` kills it too. Rejects when it cannot be started (with an install hint for ENOENT).
+ */
+export function start(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<RunningChild> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    })
+    children.add(child)
+    const out: string[] = []
+    const listeners: Array<(line: string) => void> = []
+    let partial = ''
+    let errorText = ''
+    child.stdout?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
+      partial += chunk
+      let newline = partial.indexOf('\n')
+      while (newline >= 0) {
+        const line = partial.slice(0, newline)
+        partial = partial.slice(newline + 1)
+        out.push(line)
+        for (const fn of listeners) fn(line)
+        newline = partial.indexOf('\n')
+      }
+    })
+    child.stderr?.setEncoding('utf8')
+    child.stderr?.on('data', (chunk: string) => {
+      errorText = (errorText + chunk).slice(-STDERR_TAIL * 4)
+    })
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+      child.once('close', (code, signal) => {
+        children.delete(child)
+        done({ code, signal })
+      })
+    })
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      children.delete(child)
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`${command} not found (spawn ENOENT); ${INSTALL_HINT}`, { cause: error })
+          : new Error(`${commandLine(command, args)} could not run: ${error.message}`, { cause: error }),
+      )
+    })
+    child.once('spawn', () => {
+      if (options.input !== undefined && child.stdin !== null) {
+        child.stdin.on('error', () => {})
+        child.stdin.end(options.input)
+      }
+      resolve({
+        child,
+        lines: out,
+        stderr: () => errorText,
+        onLine(fn) {
+          for (const line of out) fn(line)
+          listeners.push(fn)
+        },
+        exited,
+        async kill(signal = 'SIGKILL') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+          await exited
+        },
+      })
+    })
+  })
+}
+
+/** Kills (SIGKILL) every child `run` or `start` started that is still running; for afterEach/afterAll. */
 export function killChildren(): void {
   for (const child of children) child.kill('SIGKILL')
   children.clear()

@@ -144,7 +144,9 @@ describe('SchemaRegistryClient', () => {
     await client.register('acme.Address', address)
     const references = [{ name: 'acme.Address', subject: 'acme.Address', version: 1 }]
     const id = await client.register('customers-value', { schema: customer, references })
-    expect(await client.getSchemaById(id)).toEqual({ schema: customer, schemaType: 'AVRO', references })
+    // the registry serves its canonical form of the schema (names relative to the namespace)
+    const canonical = customer.replace('"acme.Address"', '"Address"')
+    expect(await client.getSchemaById(id)).toEqual({ schema: canonical, schemaType: 'AVRO', references })
     const missing = await client
       .register('orders-value', { schema: customer, references: [{ ...references[0], version: 9 } as never] })
       .catch((e: unknown) => e)

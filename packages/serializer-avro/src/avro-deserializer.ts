@@ -1,6 +1,6 @@
 import type { SerializerContext } from '@tributary/core'
 import { decodeWireFormat, type SchemaRegistryClient } from '@tributary/schema-registry'
-import type avro from 'avsc'
+import type * as avro from 'avsc'
 import { type AvroParseOptions, type AvroSchemaInput, toType } from './avro-type.js'
 import { parseRegisteredSchema } from './registered-schema.js'
 

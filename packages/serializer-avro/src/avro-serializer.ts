@@ -8,7 +8,7 @@ import {
   WIRE_HEADER_SIZE,
   writeWireHeader,
 } from '@tributary/schema-registry'
-import type avro from 'avsc'
+import type * as avro from 'avsc'
 import {
   type AvroParseOptions,
   type AvroSchemaInput,

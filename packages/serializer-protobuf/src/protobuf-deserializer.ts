@@ -92,7 +92,6 @@ async function loadWriterSchema(registry: SchemaRegistryClient, schema: Schema):
   await addReferences(schema)
   const all = [...deps, { name: MAIN_FILE, text: schema.schema }]
 
-  let topLevel: protobuf.Type[]
   if (isSerializedDescriptor(schema.schema)) {
     const files = all.map((f) => {
       const file = descriptor.FileDescriptorProto.decode(
@@ -104,23 +103,50 @@ async function loadWriterSchema(registry: SchemaRegistryClient, schema: Schema):
     const root = protobuf.Root.fromDescriptor({ file: [...wellKnownDescriptors(files), ...files] }, { keepCase: true })
     root.resolveAll()
     const main = files[files.length - 1] as descriptor.IFileDescriptorProto
-    const prefix = main.package ? `.${main.package}.` : '.'
-    topLevel = (main.messageType ?? []).map((m) => root.lookupType(`${prefix}${m.name}`))
-  } else {
-    const texts = new Map(all.map((f) => [f.name, f.text]))
-    const root = new protobuf.Root()
-    root.resolvePath = (_origin: string, target: string) => target
-    root.fetch = (filename, callback) => {
-      const text = texts.get(filename)
-      if (text === undefined) callback(new Error(`import "${filename}" is not among the schema's references`))
-      else callback(null as unknown as Error, text)
+    const prefix = main.package ? `.${main.package}` : ''
+    return {
+      // Indexes count every message the descriptor lists, map entry messages too, as the registry
+      // (and so the Java deserializer) reads a FileDescriptorProto; protobufjs folds the entries
+      // into map fields, so the path is walked on the descriptor and the message found by name.
+      messageAt(indexes) {
+        let messages = main.messageType ?? []
+        let name = prefix
+        let what = 'the schema has'
+        const path = indexes.length === 0 ? [0] : indexes
+        for (const index of path) {
+          const message = messages[index]
+          if (message === undefined) {
+            throw new RangeError(`message index ${index} out of range: ${what} ${messages.length} message(s)`)
+          }
+          name = `${name}.${message.name}`
+          what = `${name.slice(1)} has`
+          messages = message.nestedType ?? []
+        }
+        const found = root.lookup(name)
+        if (!(found instanceof protobuf.Type)) throw mapEntryNamed(path, name.slice(1))
+        return found
+      },
     }
-    await root.load(MAIN_FILE, { keepCase: true })
-    root.resolveAll()
-    topLevel = declarationsOf(root, MAIN_FILE).filter((d): d is protobuf.Type => d instanceof protobuf.Type)
   }
 
+  const texts = new Map(all.map((f) => [f.name, f.text]))
+  const root = new protobuf.Root()
+  root.resolvePath = (_origin: string, target: string) => target
+  root.fetch = (filename, callback) => {
+    const text = texts.get(filename)
+    if (text === undefined) callback(new Error(`import "${filename}" is not among the schema's references`))
+    else callback(null as unknown as Error, text)
+  }
+  await root.load(MAIN_FILE, { keepCase: true })
+  root.resolveAll()
+  restoreMapFields(root)
+  const topLevel = declarationsOf(root, MAIN_FILE).filter((d): d is protobuf.Type => d instanceof protobuf.Type)
+
   return {
+    // Indexes count every nested message the schema declares, as the Java deserializer's
+    // `ProtobufSchema.toMessageName` does: explicit `*Entry` map entry messages (which the registry
+    // writes for schemas registered from descriptors, as the Java and JavaScript serializers register
+    // them) count too.
     messageAt(indexes) {
       const [first, ...rest] = indexes
       let current = topLevel[first ?? 0]
@@ -141,9 +167,50 @@ async function loadWriterSchema(registry: SchemaRegistryClient, schema: Schema):
         }
         current = next
       }
+      if (current.options?.map_entry === true) throw mapEntryNamed(indexes, current.fullName.slice(1))
       return current
     },
   }
+}
+
+/**
+ * No serializer writes a map entry message: indexes that name one were counted without the schema's
+ * map entry messages (as @confluentinc/schemaregistry counts), against a schema that declares them.
+ */
+function mapEntryNamed(indexes: readonly number[], name: string): RangeError {
+  return new RangeError(
+    `message indexes [${indexes.join(', ')}] name ${name}, the synthetic message of a map field: the writer counted nested messages without map entry messages, which the schema declares (the Java deserializer would read the record as ${name} too); registering schemas with normalize avoids this`,
+  )
+}
+
+/**
+ * The registry writes a map field of a schema registered from a descriptor as `repeated
+ * .pkg.Msg.LabelsEntry labels = 1;` next to an explicit `LabelsEntry { option map_entry = true; ... }`
+ * message. protobufjs reads that as a list of entry messages: turn such fields back into map fields
+ * (same wire format) so they decode to objects, keeping the entry messages where they are declared.
+ */
+function restoreMapFields(ns: protobuf.NamespaceBase): void {
+  let changed = false
+  const visit = (n: protobuf.NamespaceBase): void => {
+    for (const nested of n.nestedArray) {
+      if (nested instanceof protobuf.Type) {
+        for (const field of [...nested.fieldsArray]) {
+          const entry = field.resolvedType
+          if (!field.repeated || !(entry instanceof protobuf.Type) || entry.options?.map_entry !== true) continue
+          const key = entry.fieldsById[1]
+          const value = entry.fieldsById[2]
+          if (key === undefined || value === undefined || field.partOf !== null) continue
+          const valueType = value.resolvedType === null ? value.type : value.resolvedType.fullName
+          nested.remove(field)
+          nested.add(new protobuf.MapField(field.name, field.id, key.type, valueType, field.options))
+          changed = true
+        }
+      }
+      if (nested instanceof protobuf.Namespace) visit(nested)
+    }
+  }
+  visit(ns)
+  if (changed) (ns.root as protobuf.Root).resolveAll()
 }
 
 function isSerializedDescriptor(text: string): boolean {

@@ -1,4 +1,4 @@
-import type protobuf from 'protobufjs'
+import type * as protobuf from 'protobufjs'
 
 const BRAND = Symbol.for('tributary.serializer-protobuf.error.verification')
 

@@ -154,7 +154,12 @@ describe('protobufSerializer with a schema registry', () => {
     const serialize = protobufSerializer({ type: B, registry, schema: text, subject: 'b-subject' })
     expect(serialize.messageIndexes).toEqual([1])
     const bytes = (await serialize({ y: 5 }, value)) as Buffer
-    expect(mock.schemaById(1).schema).toBe(text)
+    const sent = mock.requests().find((r) => r.method === 'POST' && r.path === '/subjects/b-subject/versions')
+    expect(sent?.body).toMatchObject({ schema: text })
+    // the registry stores (and serves) its canonical form of the file
+    expect(mock.schemaById(1).schema).toBe(
+      'syntax = "proto3";\npackage p;\n\nmessage A {\n  string x = 1;\n}\nmessage B {\n  int32 y = 1;\n}\n',
+    )
     expect([...bytes.subarray(5, 7)]).toEqual([2, 2])
     expect(await protobufDeserializer({ registry, toObject: {} })(bytes)).toEqual({ y: 5 })
   })

@@ -10,6 +10,16 @@ Usage: tributary-mock [options]
       --partitions <n>   partitions of auto-created topics (default 1)
       --no-auto-create   answer UNKNOWN_TOPIC_OR_PARTITION instead of creating unknown topics
       --host <addr>      listen address (default 127.0.0.1)
+  -v, --verbose          print group activity: joins, rebalances, syncs, leaves, expiries, commits
+      --group-initial-rebalance-delay-ms <n>
+                         wait this long for more members before a new group's first rebalance
+                         (default 100; Kafka's group.initial.rebalance.delay.ms default is 3000)
+      --group-min-session-timeout-ms <n>
+                         shortest session timeout a member may ask for (default 6000, as Kafka)
+      --group-max-session-timeout-ms <n>
+                         longest session timeout a member may ask for (default 1800000, as Kafka)
+      --group-max-size <n>
+                         members per classic group (default 1000; Kafka's default is unbounded)
   -h, --help             this text
 
 Runs until Ctrl-C.`
@@ -42,8 +52,18 @@ function main(): void {
     autoCreateTopics: !values['no-auto-create'],
     host: values.host,
     logger: { info: (m) => console.log(m), warn: (m) => console.warn(m) },
+    groups: {
+      initialRebalanceDelayMs: nonNegativeInt(
+        values['group-initial-rebalance-delay-ms'],
+        'group-initial-rebalance-delay-ms',
+      ),
+      minSessionTimeoutMs: nonNegativeInt(values['group-min-session-timeout-ms'], 'group-min-session-timeout-ms'),
+      maxSessionTimeoutMs: nonNegativeInt(values['group-max-session-timeout-ms'], 'group-max-session-timeout-ms'),
+      maxSize: positiveInt(values['group-max-size'], 'group-max-size'),
+    },
   }).then(
     (cluster) => {
+      if (values.verbose) cluster.on('group', (e) => console.log(`[group ${e.groupId}] ${e.message}`))
       console.log(`tributary-mock: ${brokers} broker(s) listening on ${cluster.bootstrapBrokers.join(',')}`)
       for (const t of topics) console.log(`  topic ${t.name} (${t.partitions} partition(s))`)
       console.log('Press Ctrl-C to stop.')
@@ -66,6 +86,11 @@ function parse() {
       partitions: { type: 'string', default: '1' },
       'no-auto-create': { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      'group-initial-rebalance-delay-ms': { type: 'string', default: '100' },
+      'group-min-session-timeout-ms': { type: 'string', default: '6000' },
+      'group-max-session-timeout-ms': { type: 'string', default: '1800000' },
+      'group-max-size': { type: 'string', default: '1000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -74,6 +99,12 @@ function parse() {
 function positiveInt(value: string, what: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) fail(`${what} must be a positive integer, got ${value}`)
+  return n
+}
+
+function nonNegativeInt(value: string, what: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) fail(`${what} must be a non-negative integer, got ${value}`)
   return n
 }
 

@@ -1,4 +1,11 @@
 export type { BrokerInfo } from './mock-cluster/cluster-state.js'
+export type { MockGroupOptions } from './mock-cluster/groups/config.js'
+export type {
+  MockCommittedOffset,
+  MockGroup,
+  MockGroupEvent,
+  MockGroupMember,
+} from './mock-cluster/groups/types.js'
 export type { MockLogger } from './mock-cluster/mock-broker.js'
 export {
   type FailureSpec,

@@ -179,7 +179,9 @@ describe('MockSchemaRegistry', () => {
     expect((await call('POST', '/subjects/customers-value/versions', { schema: customer, references })).body).toEqual({
       id: 2,
     })
-    expect((await call('GET', '/schemas/ids/2')).body).toEqual({ id: 2, schema: customer, references })
+    // served as the registry stores it: Avro's canonical string, names relative to the namespace
+    const canonicalCustomer = customer.replace('"a.Address"', '"Address"')
+    expect((await call('GET', '/schemas/ids/2')).body).toEqual({ id: 2, schema: canonicalCustomer, references })
     expect((await call('GET', '/subjects/a.Address/versions/1/referencedby')).body).toEqual([2])
     const bad = [{ name: 'a.Address', subject: 'a.Address', version: 5 }]
     expect((await call('POST', '/subjects/x/versions', { schema: customer, references: bad })).body).toMatchObject({
@@ -199,9 +201,11 @@ describe('MockSchemaRegistry', () => {
       references,
     })
     expect(body).toEqual({ id: 2 })
+    // served as the registry stores it: its canonical string of the file
     expect((await call('GET', '/schemas/ids/2')).body).toEqual({
       id: 2,
-      schema: main,
+      schema:
+        'syntax = "proto3";\npackage o;\n\nimport "common.proto";\n\nmessage Order {\n  c.Money price = 1;\n  map<string, int32> counts = 2;\n}\n',
       schemaType: 'PROTOBUF',
       references,
     })
@@ -217,7 +221,7 @@ describe('MockSchemaRegistry', () => {
     expect(order?.name).toBe('Order')
     expect(order?.field?.map((f) => [f.name, f.typeName])).toEqual([
       ['price', '.c.Money'],
-      ['counts', '.o.Order.CountsEntry'],
+      ['counts', '.o.Order.countsEntry'], // named as the registry's DynamicSchema names it
     ])
     // a Protobuf schema whose import is not among its references is invalid
     expect((await call('POST', '/subjects/x/versions', { schema: main, schemaType: 'PROTOBUF' })).body).toMatchObject({

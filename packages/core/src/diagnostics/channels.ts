@@ -43,6 +43,8 @@ export interface SendEvent {
   timestamp?: bigint
   /** Produce requests that carried the record (0 when it never left the producer). */
   attempts?: number
+  /** The broker of the last Produce request that carried it, when it was sent. */
+  broker?: BrokerRef
   error?: Error
 }
 

@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer'
 import type { CompletionTarget, SettledFrom } from '../producer/completion.js'
 import type { ProducerRecord, RecordMetadata } from '../producer/types.js'
-import type { RecordHeader } from '../protocol/records/record.js'
-import { type SendEvent, sendChannel } from './channels.js'
+import type { EncodableHeader } from '../protocol/records/record.js'
+import { type BrokerRef, type SendEvent, sendChannel } from './channels.js'
 
 /**
  * One record's `tributary:producer:send` events: built only when somebody listens. It stands
@@ -16,9 +16,10 @@ export class SendTrace implements SendEvent, CompletionTarget {
   offset?: bigint
   timestamp?: bigint
   attempts?: number
+  broker?: BrokerRef
   error?: Error
   /** Headers added by subscribers at `start`, appended after the record's own. */
-  added: RecordHeader[] | undefined
+  added: EncodableHeader[] | undefined
   private started = false
   private readonly target: CompletionTarget
   private readonly index: number
@@ -58,6 +59,7 @@ export class SendTrace implements SendEvent, CompletionTarget {
     const partition = meta?.partition ?? from?.partition
     if (partition !== undefined) this.partition = partition
     this.attempts = from?.attempts ?? 0
+    if (from?.broker !== undefined) this.broker = from.broker
     if (meta !== null) {
       this.offset = meta.offset
       this.timestamp = meta.timestamp
@@ -74,9 +76,9 @@ export class SendTrace implements SendEvent, CompletionTarget {
 
 /** The record's serialized headers with those subscribers added at `start`. */
 export function withAddedHeaders(
-  headers: RecordHeader[] | undefined | Promise<RecordHeader[] | undefined>,
-  added: RecordHeader[],
-): RecordHeader[] | Promise<RecordHeader[]> {
+  headers: EncodableHeader[] | undefined | Promise<EncodableHeader[] | undefined>,
+  added: EncodableHeader[],
+): EncodableHeader[] | Promise<EncodableHeader[]> {
   if (headers instanceof Promise) return headers.then((h) => [...(h ?? []), ...added])
   return [...(headers ?? []), ...added]
 }

@@ -1,4 +1,4 @@
-import type tls from 'node:tls'
+import type * as tls from 'node:tls'
 import {
   type AuthenticateEvent,
   authenticateChannel,

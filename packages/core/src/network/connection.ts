@@ -1,5 +1,5 @@
 import net from 'node:net'
-import tls from 'node:tls'
+import * as tls from 'node:tls'
 import { AuthenticationError } from '../errors/authentication-error.js'
 import { ConnectionError } from '../errors/connection-error.js'
 import { ProtocolError } from '../errors/protocol-error.js'

@@ -1,6 +1,16 @@
 import type { Partitioner, PartitionerInput } from '../plugins.js'
 import { murmur2, toPositive } from './murmur2.js'
 
+const KEY_ONLY = Symbol.for('tributary.partitioner.key-only')
+
+/**
+ * True for a partitioner that reads only the key, synchronously, and keeps nothing of it: the
+ * producer may then hand it a view of a scratch buffer for a string key.
+ */
+export function isKeyOnlyPartitioner(partitioner: Partitioner): boolean {
+  return (partitioner as { [KEY_ONLY]?: boolean })[KEY_ONLY] === true
+}
+
 /** No sticky partition chosen yet (or the last one's batch was closed). */
 const NONE = -1
 
@@ -20,7 +30,8 @@ interface StickyState {
 export function defaultPartitioner(): Partitioner {
   const sticky = new Map<string, StickyState>()
 
-  return {
+  const partitioner: Partitioner & { [KEY_ONLY]: boolean } = {
+    [KEY_ONLY]: true,
     partition(input: PartitionerInput): number {
       const count = input.partitionCount
       if (!(count >= 1)) throw new RangeError(`topic '${input.topic}' has no partitions to choose from (${count})`)
@@ -43,6 +54,7 @@ export function defaultPartitioner(): Partitioner {
       state.partition = NONE
     },
   }
+  return partitioner
 }
 
 /** A uniformly random partition below `count`, other than `avoid` when there is another. */

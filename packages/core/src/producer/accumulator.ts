@@ -1,5 +1,5 @@
 import { Writer } from '../protocol/buffer/writer.js'
-import type { RecordHeader } from '../protocol/records/record.js'
+import type { EncodableBytes, EncodableHeader } from '../protocol/records/record.js'
 import { PartitionQueue } from '../sender/partition-queue.js'
 import { ProducerBatch } from './batch.js'
 import type { CompletionTarget } from './completion.js'
@@ -66,9 +66,9 @@ export class RecordAccumulator {
     size: number,
     now: number,
     timestamp: number,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: readonly RecordHeader[] | undefined,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: readonly EncodableHeader[] | undefined,
     target: CompletionTarget,
     index: number,
     deadline: number,

@@ -1,7 +1,7 @@
 import { crc32c } from '../protocol/buffer/crc32c.js'
 import { Reader } from '../protocol/buffer/reader.js'
 import { Writer } from '../protocol/buffer/writer.js'
-import { type RecordHeader, readRecord, writeRecord } from '../protocol/records/record.js'
+import { type EncodableBytes, type EncodableHeader, readRecord, writeRecord } from '../protocol/records/record.js'
 import {
   RECORD_BATCH_HEADER_SIZE,
   reserveRecordBatchHeader,
@@ -62,6 +62,8 @@ export class ProducerBatch {
   sealedSequence = -1
   /** Produce requests that carried it. */
   attempts = 0
+  /** The broker of the last request that carried it. */
+  broker: { nodeId: number; host: string; port: number } | undefined = undefined
   /** Failed attempts that count against the `retries` option (not those of sequence recovery). */
   retriesUsed = 0
   /** Not sent again before this time (backoff after a retriable error). */
@@ -100,9 +102,9 @@ export class ProducerBatch {
   /** Appends one record; returns its encoded size. */
   append(
     timestamp: number,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: readonly RecordHeader[] | undefined,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: readonly EncodableHeader[] | undefined,
     target: CompletionTarget,
     index: number,
   ): number {

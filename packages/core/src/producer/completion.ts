@@ -5,6 +5,8 @@ export interface SettledFrom {
   readonly partition: number
   /** Produce requests that carried the batch. */
   readonly attempts: number
+  /** The broker of the last request that carried it. */
+  readonly broker?: { nodeId: number; host: string; port: number } | undefined
 }
 
 /** Receives the outcome of records; one target may own many records (a `sendBatch` call). */

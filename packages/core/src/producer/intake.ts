@@ -2,7 +2,7 @@ import type { ClusterMetadata, TopicInfo } from '../cluster/metadata.js'
 import { BufferFullError } from '../errors/buffer-full-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
 import { toError } from '../errors/to-error.js'
-import type { RecordHeader } from '../protocol/records/record.js'
+import type { EncodableBytes, EncodableHeader } from '../protocol/records/record.js'
 import { sleep } from '../retry.js'
 import type { CompletionTarget } from './completion.js'
 import type { AnyRecord, MaybePromise } from './prepare.js'
@@ -22,9 +22,9 @@ export interface Waiting {
   /** When waiting for a serializer, metadata or buffer room must end: min(send + maxBlockMs, deadline). */
   readonly blockUntil: number
   readonly blockMs: number
-  key: MaybePromise<Buffer | null>
-  value: MaybePromise<Buffer | null>
-  headers: MaybePromise<RecordHeader[] | undefined>
+  key: MaybePromise<EncodableBytes>
+  value: MaybePromise<EncodableBytes>
+  headers: MaybePromise<EncodableHeader[] | undefined>
   /** False while a serializer's promise is pending. */
   serialized: boolean
   /** Set once the record's target was settled or the record was appended. */
@@ -41,9 +41,9 @@ export interface IntakeHost {
   /** Appends the record (or fails it alone); false only when the buffer has no room for it. */
   place(
     w: Waiting,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: RecordHeader[] | undefined,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: EncodableHeader[] | undefined,
     topic: TopicInfo,
   ): boolean
   waitForRoom(): Promise<void>

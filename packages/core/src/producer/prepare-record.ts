@@ -48,23 +48,17 @@ export async function prepareRecord<Key, Value, HeaderKey = string, HeaderValue 
     headerKey: s.headerKey as Serializer<unknown> | undefined,
     headerValue: (s.headerValue ?? defaultSerializer) as Serializer<unknown>,
   }
-  const [key, value, headers] = await Promise.all([
+  const [key, value, encoded] = await Promise.all([
     r.key === undefined || r.key === null ? null : serialize(serializers.key, r.key, topic, 'key'),
     serialize(serializers.value, r.value, topic, 'value'),
     r.headers === undefined || r.headers === null ? undefined : serializeHeaders(r.headers, topic, serializers),
   ])
   const timestamp = toTimestamp(r.timestamp, options.now ?? Date.now())
   if (timestamp === undefined) throw timestampError(r.timestamp)
+  // Not inlined: every header value came out of a serializer as a Buffer or null.
+  const headers = encoded as RecordHeader[] | undefined
   const partitioner = options.partitioner ?? defaultPartitioner()
-  const partition = choosePartition(
-    r,
-    topic,
-    key,
-    value,
-    headers as RecordHeader[] | undefined,
-    options.partitionCount,
-    partitioner,
-  )
+  const partition = choosePartition(r, topic, key, value, headers, options.partitionCount, partitioner)
   if (typeof partition !== 'number') throw partition
   return { topic, partition, key, value, headers: headers ?? [], timestamp }
 }

@@ -4,7 +4,9 @@ import { PartitionerError } from '../errors/partitioner-error.js'
 import { SerializationError } from '../errors/serialization-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
 import type { Partitioner, Serializer, SerializerContext } from '../plugins.js'
-import type { RecordHeader } from '../protocol/records/record.js'
+import type { EncodableBytes, EncodableHeader } from '../protocol/records/record.js'
+import { defaultSerializer } from '../serializers/default.js'
+import { serializeString } from '../serializers/string.js'
 import type { ProducerRecord } from './types.js'
 
 // The first stage of a record's journey: its key, value and headers serialized, its timestamp
@@ -16,7 +18,7 @@ export type MaybePromise<T> = T | Promise<T>
 /** Any record, whatever its generic types. */
 export type AnyRecord = ProducerRecord<unknown, unknown, unknown, unknown>
 
-const EMPTY_HEADERS: RecordHeader[] = []
+const EMPTY_HEADERS: EncodableHeader[] = []
 
 /** Serializers with the defaults applied (header keys stay strings without one). */
 export interface ResolvedSerializers {
@@ -65,51 +67,108 @@ function checkBytes(out: unknown, part: SerializerContext['part'], topic: string
   )
 }
 
+/**
+ * `serialize`, except that a string given to the built-in string or default serializer stays a
+ * string: the producer writes it as UTF-8 straight into the batch, without a Buffer in between.
+ */
+export function serializeInline(
+  serializer: Serializer<unknown>,
+  value: unknown,
+  topic: string,
+  part: SerializerContext['part'],
+): MaybePromise<EncodableBytes> {
+  if (typeof value === 'string' && (serializer === serializeString || serializer === defaultSerializer)) return value
+  return serialize(serializer, value, topic, part)
+}
+
+/** A key, value or header value as bytes (a string as UTF-8), for code that needs a Buffer. */
+export function toBytes(value: EncodableBytes): Buffer | null {
+  if (value === null) return null
+  if (typeof value === 'string') return Buffer.from(value, 'utf8')
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+}
+
 function asSerializationError(error: unknown, part: SerializerContext['part'], topic: string): SerializationError {
   return SerializationError.isInstance(error) ? error : new SerializationError(part, topic, error)
 }
 
-/** Serializes a record's headers (an object, a Map or pairs) in order, duplicates kept. */
+/**
+ * Serializes a record's headers (an object, a Map or pairs) in order, duplicates kept. With
+ * `inline`, header values that are strings for the built-in serializers stay strings (see
+ * `serializeInline`).
+ */
 export function serializeHeaders(
   headers: NonNullable<AnyRecord['headers']>,
   topic: string,
   serializers: ResolvedSerializers,
-): MaybePromise<RecordHeader[]> {
-  let pairs: Array<readonly [unknown, unknown]>
-  if (Array.isArray(headers)) pairs = headers as Array<readonly [unknown, unknown]>
-  else if (headers instanceof Map) pairs = [...headers.entries()]
-  else if (typeof headers === 'object' && headers !== null)
-    pairs = Object.entries(headers as unknown as Record<string, unknown>)
-  else {
+  inline = false,
+): MaybePromise<EncodableHeader[]> {
+  const out: EncodableHeader[] = []
+  let promises: Array<Promise<unknown>> | undefined
+  let pending: Promise<unknown> | undefined
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i++) {
+      const pair: unknown = headers[i]
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new SerializationError('headerKey', topic, new TypeError(`header ${i} is not a [key, value] pair`))
+      }
+      pending = addHeader(out, pair[0], pair[1], topic, serializers, inline)
+      if (pending !== undefined) {
+        promises ??= []
+        promises.push(pending)
+      }
+    }
+  } else if (headers instanceof Map) {
+    for (const [k, v] of headers) {
+      pending = addHeader(out, k, v, topic, serializers, inline)
+      if (pending !== undefined) {
+        promises ??= []
+        promises.push(pending)
+      }
+    }
+  } else if (typeof headers === 'object' && headers !== null) {
+    const object = headers as unknown as Record<string, unknown>
+    for (const k in object) {
+      if (!Object.hasOwn(object, k)) continue
+      pending = addHeader(out, k, object[k], topic, serializers, inline)
+      if (pending !== undefined) {
+        promises ??= []
+        promises.push(pending)
+      }
+    }
+  } else {
     throw new SerializationError(
       'headerKey',
       topic,
       new TypeError(`headers must be an object, a Map or an array of [key, value] pairs, got ${typeof headers}`),
     )
   }
-  if (pairs.length === 0) return EMPTY_HEADERS
-  const out: RecordHeader[] = new Array(pairs.length)
-  let promises: Array<Promise<unknown>> | undefined
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i]
-    if (!Array.isArray(pair) || pair.length !== 2) {
-      throw new SerializationError('headerKey', topic, new TypeError(`header ${i} is not a [key, value] pair`))
-    }
-    const key = headerKey(pair[0], topic, serializers.headerKey)
-    const value = serialize(serializers.headerValue, pair[1], topic, 'headerValue')
-    if (key instanceof Promise || value instanceof Promise) {
-      promises ??= []
-      const at = i
-      promises.push(
-        Promise.all([key, value]).then(([hk, hv]) => {
-          out[at] = { key: hk, value: hv }
-        }),
-      )
-    } else {
-      out[i] = { key, value }
-    }
-  }
+  if (out.length === 0) return EMPTY_HEADERS
   return promises === undefined ? out : Promise.all(promises).then(() => out)
+}
+
+/** Serializes one header into `out`; returns a promise when a serializer returned one. */
+function addHeader(
+  out: EncodableHeader[],
+  k: unknown,
+  v: unknown,
+  topic: string,
+  serializers: ResolvedSerializers,
+  inline: boolean,
+): Promise<unknown> | undefined {
+  const key = headerKey(k, topic, serializers.headerKey)
+  const value = inline
+    ? serializeInline(serializers.headerValue, v, topic, 'headerValue')
+    : serialize(serializers.headerValue, v, topic, 'headerValue')
+  if (!(key instanceof Promise) && !(value instanceof Promise)) {
+    out.push({ key, value })
+    return undefined
+  }
+  const at = out.length
+  out.push({ key: '', value: null })
+  return Promise.all([key, value]).then(([hk, hv]) => {
+    out[at] = { key: hk, value: hv }
+  })
 }
 
 function headerKey(key: unknown, topic: string, serializer: Serializer<unknown> | undefined): MaybePromise<string> {
@@ -140,7 +199,7 @@ export function choosePartition(
   topic: string,
   key: Buffer | null,
   value: Buffer | null,
-  headers: RecordHeader[] | undefined,
+  headers: ReadonlyArray<{ key: string; value: Buffer | null }> | undefined,
   partitionCount: number,
   partitioner: Partitioner,
 ): number | Error {

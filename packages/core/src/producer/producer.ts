@@ -8,7 +8,8 @@ import { RecordTooLargeError } from '../errors/record-too-large-error.js'
 import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { BrokerPool } from '../network/broker-pool.js'
-import { type RecordHeader, recordSize } from '../protocol/records/record.js'
+import { isKeyOnlyPartitioner } from '../partitioners/default-partitioner.js'
+import { type EncodableBytes, type EncodableHeader, recordSize } from '../protocol/records/record.js'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/records/record-batch.js'
 import { ProducerIdentity } from '../sender/producer-id.js'
 import { Sender } from '../sender/sender.js'
@@ -21,12 +22,14 @@ import {
   choosePartition,
   type MaybePromise,
   type ResolvedSerializers,
-  serialize,
   serializeHeaders,
+  serializeInline,
   timestampError,
+  toBytes,
   toTimestamp,
 } from './prepare.js'
 import type { ProducerLike, Transaction } from './producer-like.js'
+import { ScratchBytes } from './scratch.js'
 import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
 import type {
   BrokerNode,
@@ -67,6 +70,7 @@ export class Producer<
   private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
   private readonly recorder = new MetricsRecorder()
+  private readonly scratch = new ScratchBytes()
   private readonly serializers: ResolvedSerializers
   private readonly onCallbackError: (error: unknown) => void
   private closed = false
@@ -476,13 +480,13 @@ export class Producer<
     const now = Date.now()
     const deadline = now + timeoutMs
     const s = this.serializers
-    let key: MaybePromise<Buffer | null> = null
-    let value: MaybePromise<Buffer | null> = null
-    let headers: MaybePromise<RecordHeader[] | undefined>
+    let key: MaybePromise<EncodableBytes> = null
+    let value: MaybePromise<EncodableBytes> = null
+    let headers: MaybePromise<EncodableHeader[] | undefined>
     try {
-      key = r.key === undefined || r.key === null ? null : serialize(s.key, r.key, topic, 'key')
-      value = serialize(s.value, r.value, topic, 'value')
-      headers = r.headers === undefined || r.headers === null ? undefined : serializeHeaders(r.headers, topic, s)
+      key = r.key === undefined || r.key === null ? null : serializeInline(s.key, r.key, topic, 'key')
+      value = serializeInline(s.value, r.value, topic, 'value')
+      headers = r.headers === undefined || r.headers === null ? undefined : serializeHeaders(r.headers, topic, s, true)
     } catch (error) {
       discard(key, value)
       target.settle(index, toError(error), null)
@@ -498,9 +502,9 @@ export class Producer<
         this.append(
           r,
           topic,
-          key as Buffer | null,
-          value as Buffer | null,
-          headers as RecordHeader[] | undefined,
+          key as EncodableBytes,
+          value as EncodableBytes,
+          headers as EncodableHeader[] | undefined,
           topicInfo,
           target,
           index,
@@ -534,9 +538,9 @@ export class Producer<
   private append(
     r: AnyRecord,
     topic: string,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: RecordHeader[] | undefined,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: EncodableHeader[] | undefined,
     topicInfo: TopicInfo,
     target: CompletionTarget,
     index: number,
@@ -544,7 +548,7 @@ export class Producer<
     timeoutMs: number,
   ): boolean {
     const o = this.options
-    const partition = choosePartition(r, topic, key, value, headers, topicInfo.partitions.length, o.partitioner)
+    const partition = this.partitionFor(r, topic, key, value, headers, topicInfo.partitions.length)
     if (typeof partition !== 'number') {
       target.settle(index, partition, null)
       return true
@@ -589,6 +593,30 @@ export class Producer<
       this.sender.batchOpened(now)
     }
     return true
+  }
+
+  /**
+   * The record's partition. The built-in partitioner reads only the key, synchronously: a string key
+   * is hashed from a scratch buffer, without a Buffer of its own. Any other partitioner gets the
+   * record's bytes as Buffers, as the Partitioner interface promises.
+   */
+  private partitionFor(
+    r: AnyRecord,
+    topic: string,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: EncodableHeader[] | undefined,
+    partitionCount: number,
+  ): number | Error {
+    const partitioner = this.options.partitioner
+    const explicit = r.partition !== undefined && r.partition !== null
+    if (!explicit && isKeyOnlyPartitioner(partitioner)) {
+      if (typeof key === 'string') key = this.scratch.bytesOf(key)
+      return choosePartition(r, topic, key as Buffer | null, null, undefined, partitionCount, partitioner)
+    }
+    if (explicit) return choosePartition(r, topic, null, null, undefined, partitionCount, partitioner)
+    const bytes = headers?.map((h) => ({ key: h.key, value: toBytes(h.value) }))
+    return choosePartition(r, topic, toBytes(key), toBytes(value), bytes, partitionCount, partitioner)
   }
 
   /** Tells a sticky partitioner that a batch closed; what it throws is only logged. */

@@ -254,6 +254,8 @@ export {
   compressionOf,
   type DecodedRecordBatch,
   decodeRecordBatch,
+  type EncodableBytes,
+  type EncodableHeader,
   encodeControlRecordBatch,
   encodeRecordBatch,
   encodeRecordBatchSync,

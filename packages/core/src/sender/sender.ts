@@ -604,6 +604,7 @@ export class Sender {
     const compressed = this.options.codec !== null
     let records = 0
     let bytes = 0
+    const broker = { nodeId, host: connection.connection.host, port: connection.connection.port }
     for (const batch of batches) {
       let topic = topics.get(batch.topic)
       if (topic === undefined) {
@@ -614,6 +615,7 @@ export class Sender {
       topic.partitionData.push({ index: batch.partition, records: batch.bytes })
       batch.attempts++
       batch.sent = true
+      batch.broker = broker
       records += batch.recordCount
       bytes += size
       metrics.batchSent(batch.topic, batch.recordCount, batch.sizeBytes, size, compressed, now)

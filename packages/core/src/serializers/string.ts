@@ -10,7 +10,8 @@ export function stringSerializer(): Serializer<string | null | undefined> {
   return serializeString
 }
 
-function serializeString(value: string | null | undefined, context: SerializerContext): Buffer | null {
+/** The function `stringSerializer()` returns: the producer writes its strings straight into batches. */
+export function serializeString(value: string | null | undefined, context: SerializerContext): Buffer | null {
   if (typeof value === 'string') return Buffer.from(value, 'utf8')
   if (value === null || value === undefined) return null
   throw new SerializationError(

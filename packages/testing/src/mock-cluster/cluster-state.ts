@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { Codec } from '@tributary/core/protocol'
 import { resolveCodec } from './codecs.js'
+import { ConfigStore } from './config-store.js'
+import { GROUP_DEFAULTS, type ResolvedGroupConfig } from './groups/config.js'
+import { GroupCoordinator } from './groups/group-coordinator.js'
+import { clusterGroupHost } from './groups/host.js'
 import { PartitionLog } from './partition-log.js'
 import { invalidTopicName, unifiedTopicName } from './topic-rules.js'
 import { TransactionCoordinator } from './transaction-coordinator.js'
@@ -37,6 +41,8 @@ export interface InjectedFailure {
   topic?: string | undefined
   partition?: number | undefined
   brokerId?: number | undefined
+  /** Only requests for this consumer group (group APIs). */
+  groupId?: string | undefined
 }
 
 /** Injected failures that apply to one request; see `ClusterState.failuresFor`. */
@@ -56,6 +62,10 @@ export interface ClusterConfig {
   readonly codecs: readonly Codec[]
   /** Whether the codecs of an installed @tributary/compression are used (MockClusterOptions.loadCodecs). */
   readonly loadCodecs: boolean
+  /** Group coordinator settings (MockClusterOptions.groups), defaults filled in. */
+  readonly groups?: ResolvedGroupConfig
+  /** Fetch sessions each broker caches (Kafka's max.incremental.fetch.session.cache.slots). Default 1000. */
+  readonly fetchSessionCacheSlots?: number
 }
 
 /** The cluster's shared state, seen by every broker's request handlers. */
@@ -71,10 +81,27 @@ export class ClusterState {
   private readonly idempotentEpochs = new Map<bigint, number>()
   /** Transactions: producer ids per transactional id, fencing, markers. */
   readonly transactions = new TransactionCoordinator(this, () => this.nextProducerId++)
+  /** Consumer groups and their committed offsets. */
+  readonly groups: GroupCoordinator
+  /** Topic and broker configs (DescribeConfigs, AlterConfigs, and what the log applies of them). */
+  readonly configs: ConfigStore
 
   constructor(config: ClusterConfig, brokers: () => readonly BrokerInfo[]) {
     this.config = config
     this.brokerList = brokers
+    this.configs = new ConfigStore({
+      maxMessageBytes: config.maxMessageBytes,
+      defaultPartitions: config.defaultPartitions,
+      autoCreateTopics: config.autoCreateTopics,
+      defaultReplicationFactor: config.defaultReplicationFactor,
+      fetchSessionCacheSlots: config.fetchSessionCacheSlots ?? 1000,
+    })
+    this.groups = new GroupCoordinator(
+      config.groups ?? GROUP_DEFAULTS,
+      clusterGroupHost(this),
+      () => {},
+      () => {},
+    )
   }
 
   get brokers(): readonly BrokerInfo[] {
@@ -120,6 +147,7 @@ export class ClusterState {
     if (topic === undefined) return false
     this.topics.delete(name)
     this.topicsById.delete(topic.id)
+    this.groups.offsets.deleteTopic(name)
     const unified = unifiedTopicName(name)
     if (unified !== undefined && this.topicsByUnifiedName.get(unified) === name)
       this.topicsByUnifiedName.delete(unified)

@@ -11,13 +11,33 @@ import {
 } from '@tributary/core/protocol'
 import { type BrokerInfo, ClusterState } from './cluster-state.js'
 import { loadInstalledCodecs } from './codecs.js'
+import { TOPIC_CONFIGS } from './config-schema.js'
+import { validateTopicConfigs } from './config-store.js'
+import { FetchSessionCaches } from './fetch-sessions.js'
+import { type MockGroupOptions, resolveGroupConfig } from './groups/config.js'
+import type { MockCommittedOffset, MockGroup, MockGroupEvent } from './groups/types.js'
 import { apiVersionsHandler } from './handlers/api-versions.js'
+import { alterConfigsHandler, describeConfigsHandler, incrementalAlterConfigsHandler } from './handlers/configs.js'
+import { consumerGroupDescribeHandler, consumerGroupHeartbeatHandler } from './handlers/consumer-groups.js'
+import { createPartitionsHandler } from './handlers/create-partitions.js'
+import { deleteRecordsHandler } from './handlers/delete-records.js'
+import { describeClusterHandler } from './handlers/describe-cluster.js'
 import { fetchHandler } from './handlers/fetch.js'
 import { findCoordinatorHandler } from './handlers/find-coordinator.js'
+import {
+  deleteGroupsHandler,
+  describeGroupsHandler,
+  heartbeatHandler,
+  joinGroupHandler,
+  leaveGroupHandler,
+  listGroupsHandler,
+  syncGroupHandler,
+} from './handlers/groups.js'
 import type { RequestHandler } from './handlers/handler.js'
 import { initProducerIdHandler } from './handlers/init-producer-id.js'
 import { listOffsetsHandler } from './handlers/list-offsets.js'
 import { metadataHandler } from './handlers/metadata.js'
+import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './handlers/offsets.js'
 import { produceHandler } from './handlers/produce.js'
 import { createTopicsHandler, deleteTopicsHandler } from './handlers/topics-admin.js'
 import {
@@ -39,6 +59,8 @@ export interface MockTopicConfig {
   partitions?: number
   /** Default min(3, brokers). */
   replicationFactor?: number
+  /** Topic config overrides, as CreateTopics sets them (e.g. `{ 'message.timestamp.type': 'LogAppendTime' }`). */
+  configs?: Record<string, string>
 }
 
 /** Options of `MockCluster.start`. */
@@ -53,6 +75,12 @@ export interface MockClusterOptions {
   defaultPartitions?: number
   /** Fixed ports, one per broker; free ports when absent. */
   ports?: number[] | undefined
+  /**
+   * Incremental fetch sessions (KIP-227) each broker caches, Kafka's
+   * max.incremental.fetch.session.cache.slots: split over 8 shards as Kafka does. 0 declines every
+   * session. Default 1000.
+   */
+  fetchSessionCacheSlots?: number
   /** Listen address. Default 127.0.0.1. */
   host?: string
   /** Largest record batch accepted (Kafka's message.max.bytes). Default 1048588. */
@@ -80,6 +108,11 @@ export interface MockClusterOptions {
   sasl?: MockSaslOptions | undefined
   /** TLS on every broker, with this PEM key and certificate (SASL_SSL together with `sasl`). */
   tls?: MockTlsOptions | undefined
+  /**
+   * The group coordinator's settings: the initial rebalance delay, session timeout bounds, group
+   * size limits (see MockGroupOptions for Kafka's names and defaults).
+   */
+  groups?: MockGroupOptions | undefined
 }
 
 /** A record as a consumer would see it, decoded from the stored batches. */
@@ -132,6 +165,8 @@ export interface FailureSpec {
   partition?: number
   /** Only requests to this broker. */
   brokerId?: number
+  /** Only requests for this consumer group (group APIs). */
+  groupId?: string
 }
 
 type ApiName = keyof typeof ApiKeys
@@ -147,6 +182,18 @@ const FAILABLE = new Set<number>([
   ApiKeys.ListOffsets,
   ApiKeys.InitProducerId,
   ApiKeys.FindCoordinator,
+  ApiKeys.JoinGroup,
+  ApiKeys.SyncGroup,
+  ApiKeys.Heartbeat,
+  ApiKeys.LeaveGroup,
+  ApiKeys.OffsetCommit,
+  ApiKeys.OffsetFetch,
+  ApiKeys.OffsetDelete,
+  ApiKeys.ListGroups,
+  ApiKeys.DescribeGroups,
+  ApiKeys.DeleteGroups,
+  ApiKeys.ConsumerGroupHeartbeat,
+  ApiKeys.ConsumerGroupDescribe,
 ])
 const SILENT: MockLogger = { info: () => {}, warn: () => {} }
 
@@ -154,7 +201,7 @@ const SILENT: MockLogger = { info: () => {}, warn: () => {} }
  * A Kafka cluster in-process: real TCP listeners on 127.0.0.1 that speak the Kafka protocol to any
  * client, store record batches as sent, and let tests inject failures.
  */
-export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }> {
+export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; group: [MockGroupEvent] }> {
   private readonly state: ClusterState
   private readonly brokerList: MockBroker[] = []
   private readonly handlers = new Map<number, RequestHandler>()
@@ -162,6 +209,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
   private readonly log: MockRequestLogEntry[] = []
   private readonly host: BrokerHost
   private stopped = false
+  private readonly sessionCaches: FetchSessionCaches
 
   private constructor(options: MockClusterOptions) {
     super()
@@ -178,6 +226,17 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
         `defaultPartitions must be an integer from 1 to ${MAX_PARTITIONS_PER_TOPIC}, got ${String(options.defaultPartitions)}`,
       )
     }
+    const fetchSessionCacheSlots = options.fetchSessionCacheSlots ?? 1000
+    if (
+      !Number.isInteger(fetchSessionCacheSlots) ||
+      fetchSessionCacheSlots < 0 ||
+      fetchSessionCacheSlots > 0x7fffffff
+    ) {
+      throw new RangeError(
+        `fetchSessionCacheSlots must be a non-negative integer, got ${String(options.fetchSessionCacheSlots)}`,
+      )
+    }
+    this.sessionCaches = new FetchSessionCaches(fetchSessionCacheSlots)
     const logger = options.logger === false ? SILENT : (options.logger ?? DEFAULT_LOGGER)
     this.state = new ClusterState(
       {
@@ -188,10 +247,16 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
         maxMessageBytes: options.maxMessageBytes ?? 1048588,
         codecs: options.codecs ?? [],
         loadCodecs: options.loadCodecs !== false,
+        groups: resolveGroupConfig(options.groups),
+        fetchSessionCacheSlots,
       },
       () =>
         this.brokerList.map((b): BrokerInfo => ({ nodeId: b.nodeId, host: b.host, port: b.port, running: b.running })),
     )
+    this.state.groups.emit = (event) => {
+      if (this.listenerCount('group') > 0) this.emit('group', event)
+    }
+    this.state.groups.warn = (message) => logger.warn(message)
     this.host = {
       logger,
       maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
@@ -214,7 +279,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     const cluster = new MockCluster(options)
     try {
       for (const topic of options.topics ?? [])
-        cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor)
+        cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor, topic.configs)
       for (const broker of cluster.brokerList) await broker.start()
     } catch (error) {
       await cluster.stop()
@@ -246,8 +311,15 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     add(def(ApiKeys.Metadata), metadataHandler(s))
     // Only record batch v2 (magic 2) is stored, as Kafka 4 does: Produce from v3, Fetch from v4.
     add(def(ApiKeys.Produce), produceHandler(s), 3)
-    add(def(ApiKeys.Fetch), fetchHandler(s), 4)
-    add(def(ApiKeys.ListOffsets), listOffsetsHandler(s))
+    add(def(ApiKeys.Fetch), fetchHandler(s, this.sessionCaches), 4)
+    // Kafka 4 removed ListOffsets v0 and DescribeConfigs v0 (KIP-896).
+    add(def(ApiKeys.ListOffsets), listOffsetsHandler(s), 1)
+    add(def(ApiKeys.DescribeConfigs), describeConfigsHandler(s), 1)
+    add(def(ApiKeys.AlterConfigs), alterConfigsHandler(s))
+    add(def(ApiKeys.IncrementalAlterConfigs), incrementalAlterConfigsHandler(s))
+    add(def(ApiKeys.CreatePartitions), createPartitionsHandler(s))
+    add(def(ApiKeys.DeleteRecords), deleteRecordsHandler(s))
+    add(def(ApiKeys.DescribeCluster), describeClusterHandler(s))
     add(def(ApiKeys.InitProducerId), initProducerIdHandler(s))
     add(def(ApiKeys.FindCoordinator), findCoordinatorHandler(s))
     add(def(ApiKeys.CreateTopics), createTopicsHandler(s))
@@ -260,6 +332,22 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     add(def(ApiKeys.TxnOffsetCommit), txnOffsetCommitHandler(s))
     // EndTxn v5 is not yet stable in Kafka (KIP-890 part 2), which does not advertise it.
     add(def(ApiKeys.EndTxn), endTxnHandler(s), 0, 4)
+    // The group coordinator, at the versions Kafka 4 advertises: it removed JoinGroup v0-1,
+    // OffsetCommit v0-1, OffsetFetch v0 and DeleteGroups v0 (KIP-896). It removed FindCoordinator v0
+    // too, which the mock keeps: kafka-python 2.0.2 sends nothing else (GroupCoordinatorRequest[0]).
+    add(def(ApiKeys.JoinGroup), joinGroupHandler(s), 2, 9)
+    add(def(ApiKeys.SyncGroup), syncGroupHandler(s), 0, 5)
+    add(def(ApiKeys.Heartbeat), heartbeatHandler(s), 0, 4)
+    add(def(ApiKeys.LeaveGroup), leaveGroupHandler(s), 0, 5)
+    add(def(ApiKeys.OffsetCommit), offsetCommitHandler(s), 2, 9)
+    add(def(ApiKeys.OffsetFetch), offsetFetchHandler(s), 1, 9)
+    add(def(ApiKeys.ListGroups), listGroupsHandler(s), 0, 5)
+    add(def(ApiKeys.DescribeGroups), describeGroupsHandler(s), 0, 5)
+    add(def(ApiKeys.DeleteGroups), deleteGroupsHandler(s), 1, 2)
+    add(def(ApiKeys.OffsetDelete), offsetDeleteHandler(s), 0, 0)
+    // ConsumerGroupHeartbeat v1 is marked unstable in Kafka 4 (latestVersionUnstable), which does not advertise it.
+    add(def(ApiKeys.ConsumerGroupHeartbeat), consumerGroupHeartbeatHandler(s), 0, 0)
+    add(def(ApiKeys.ConsumerGroupDescribe), consumerGroupDescribeHandler(s), 0, 0)
   }
 
   private advertised(): Array<{ apiKey: number; min: number; max: number }> {
@@ -300,16 +388,24 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
    * Creates a topic (no-op if it exists); leaders are spread over the brokers. Throws a RangeError
    * for what Kafka refuses: an illegal name (legal: 1 to 249 of `[a-zA-Z0-9._-]`, not '.' or '..'),
    * a name colliding with an existing topic's once '.' and '_' count as one character, or more than
-   * 9,999 partitions (Kafka's controller writes at most 10,000 records per creation).
+   * 9,999 partitions (Kafka's controller writes at most 10,000 records per creation), or `configs`
+   * that Kafka refuses (INVALID_CONFIG, with Kafka's message).
    */
-  createTopic(name: string, partitions = 1, replicationFactor?: number): void {
+  createTopic(name: string, partitions = 1, replicationFactor?: number, configs?: Record<string, string>): void {
     if (this.state.topics.has(name)) return
     const problem = this.state.topicNameProblem(name)
     if (problem !== undefined) throw new RangeError(problem)
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS_PER_TOPIC) {
       throw new RangeError(`partitions must be an integer from 1 to ${MAX_PARTITIONS_PER_TOPIC}, got ${partitions}`)
     }
-    this.state.createTopic(name, partitions, replicationFactor)
+    const overrides = new Map(Object.entries(configs ?? {}))
+    try {
+      validateTopicConfigs(overrides)
+    } catch (error) {
+      throw new RangeError((error as Error).message)
+    }
+    const topic = this.state.createTopic(name, partitions, replicationFactor)
+    this.state.configs.setTopicOverrides(topic, overrides)
   }
 
   /** Names of the topics that exist. */
@@ -347,6 +443,8 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
         const { header, records } = decodeRecordBatch(stored.bytes, (type) => this.state.codecFor(type))
         if ((header.attributes & IS_CONTROL) !== 0) continue
         for (const r of records) {
+          // Records below the log start offset (DeleteRecords) are gone for consumers.
+          if (header.baseOffset + BigInt(r.offsetDelta) < p.log.logStartOffset) continue
           out.push({
             topic,
             partition: p.index,
@@ -386,8 +484,10 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
 
   /**
    * Fails the next `count` requests of an API (by name or key) with `errorCode`, optionally only
-   * those for one topic/partition or to one broker. Partition-level APIs (Produce, Fetch,
-   * ListOffsets) answer the error for the matching partitions; others at the top level.
+   * those for one topic/partition, one consumer group or to one broker. Partition-level APIs
+   * (Produce, Fetch, ListOffsets, OffsetCommit, and OffsetFetch and OffsetDelete given a topic)
+   * answer the error for the matching partitions; DescribeGroups, DeleteGroups, OffsetFetch v8+ and
+   * ConsumerGroupDescribe for the matching groups; others at the top level.
    */
   failNext(api: ApiName | number, spec: FailureSpec): void {
     const apiKey = typeof api === 'number' ? api : ApiKeys[api]
@@ -403,6 +503,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
       topic: spec.topic,
       partition: spec.partition,
       brokerId: spec.brokerId,
+      groupId: spec.groupId,
     })
   }
 
@@ -442,6 +543,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
   async stopBroker(brokerId: number): Promise<void> {
     const broker = this.requireBroker(brokerId)
     await broker.stop()
+    this.sessionCaches.clear(brokerId)
     for (const topic of this.state.topics.values()) {
       for (const p of topic.partitions) {
         if (p.leader !== brokerId) continue
@@ -471,15 +573,170 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry] }
     return this.state.transactions.describe(transactionalId)
   }
 
-  /** Offsets committed for a consumer group through transactions, as `topic:partition` to offset. */
+  /**
+   * Offsets committed for a consumer group (OffsetCommit, and TxnOffsetCommit once its transaction
+   * committed), as `topic:partition` to offset.
+   */
   committedOffsets(groupId: string): Map<string, bigint> {
-    return new Map(this.state.transactions.groupOffsets.get(groupId) ?? [])
+    return new Map(this.state.groups.committed(groupId).map((c) => [`${c.topic}:${c.partition}`, c.offset]))
+  }
+
+  /** A group's committed offsets with what Kafka keeps beside them: leader epoch, metadata, commit time. */
+  groupOffsets(groupId: string): MockCommittedOffset[] {
+    return this.state.groups.committed(groupId)
+  }
+
+  /**
+   * A group's lag per partition it committed an offset for, as `topic:partition` to the partition's
+   * end offset minus the committed offset (never below 0).
+   */
+  lag(groupId: string): Map<string, bigint> {
+    const out = new Map<string, bigint>()
+    for (const c of this.state.groups.committed(groupId)) {
+      const p = this.state.partition(c.topic, c.partition)
+      if (p === undefined) continue
+      const lag = p.log.logEndOffset - c.offset
+      out.set(`${c.topic}:${c.partition}`, lag > 0n ? lag : 0n)
+    }
+    return out
+  }
+
+  /** Every group the coordinator knows (with members or only committed offsets). */
+  groups(): MockGroup[] {
+    return [...this.state.groups.groups.keys()].map((id) => this.state.groups.snapshot(id) as MockGroup)
+  }
+
+  /**
+   * A group: state, protocol type and protocol, generation, leader, and members with their decoded
+   * assignments; undefined for a group the coordinator does not know.
+   */
+  group(groupId: string): MockGroup | undefined {
+    return this.state.groups.snapshot(groupId)
+  }
+
+  /**
+   * Removes a member as its coordinator does when its session expires: a parked JoinGroup or
+   * SyncGroup of it is answered UNKNOWN_MEMBER_ID, its next request gets UNKNOWN_MEMBER_ID (a KIP-848
+   * member: UNKNOWN_MEMBER_ID), and the others rebalance (their heartbeats get REBALANCE_IN_PROGRESS).
+   */
+  kickMember(groupId: string, memberId: string): void {
+    this.state.groups.kick(groupId, memberId)
+  }
+
+  /**
+   * Moves a group to another coordinator: the old one answers NOT_COORDINATOR from then on (and to
+   * its parked JoinGroup and SyncGroup requests), FindCoordinator names the new one.
+   */
+  moveCoordinator(groupId: string, brokerId: number): void {
+    this.requireBroker(brokerId)
+    this.state.groups.move(groupId, brokerId)
+  }
+
+  /**
+   * A topic's effective configuration, as DescribeConfigs reports it: for every topic config, the
+   * topic's override, else the broker's setting (dynamic per broker, cluster-wide, then static),
+   * else Kafka's default. Dynamic per-broker settings are `brokerId`'s (default: the lowest id).
+   */
+  topicConfig(topic: string, brokerId = 1): Record<string, string> {
+    const t = this.state.topics.get(topic)
+    if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    const out: Record<string, string> = {}
+    for (const entry of this.state.configs.describeTopic(t, brokerId, null, false)) out[entry.name] = entry.value ?? ''
+    return out
+  }
+
+  /**
+   * Sets a topic config override (IncrementalAlterConfigs SET), or removes it for null (DELETE).
+   * Throws a RangeError with Kafka's INVALID_CONFIG message for an unknown name or a bad value.
+   */
+  setTopicConfig(topic: string, name: string, value: string | null): void {
+    const t = this.state.topics.get(topic)
+    if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    const overrides = new Map(this.state.configs.topicOverrides(t))
+    if (value === null) overrides.delete(name)
+    else overrides.set(name, value)
+    if (value === null && !TOPIC_CONFIGS.has(name)) throw new RangeError(`Unknown topic config name: ${name}`)
+    try {
+      validateTopicConfigs(overrides)
+    } catch (error) {
+      throw new RangeError((error as Error).message)
+    }
+    this.state.configs.setTopicOverrides(t, overrides)
+  }
+
+  /**
+   * Sets a dynamic broker config (KIP-226) on one broker, or cluster-wide when `brokerId` is
+   * undefined; null removes it. Topic configs without an override follow their broker synonym
+   * (message.max.bytes, log.message.timestamp.type, log.cleanup.policy...). Throws a RangeError
+   * with Kafka's message for a config that cannot be updated dynamically or a bad value.
+   */
+  setBrokerConfig(name: string, value: string | null, brokerId?: number): void {
+    if (brokerId !== undefined) this.requireBroker(brokerId)
+    const configs = new Map(this.state.configs.dynamicBrokerConfigs(brokerId))
+    if (value === null) configs.delete(name)
+    else configs.set(name, value)
+    const problem = this.state.configs.brokerConfigProblem(configs)
+    if (problem !== undefined) throw new RangeError(problem)
+    this.state.configs.setDynamicBrokerConfigs(brokerId, configs)
+  }
+
+  /**
+   * Deletes a partition's records below `beforeOffset` as DeleteRecords does: the log start offset
+   * moves up to it (never down), fetches below it answer OFFSET_OUT_OF_RANGE, ListOffsets earliest
+   * answers it. Throws a RangeError past the high watermark (the log end). Returns the log start offset.
+   */
+  deleteRecords(topic: string, partition: number, beforeOffset: bigint): bigint {
+    const log = this.requirePartition(topic, partition).log
+    if (beforeOffset < 0n || beforeOffset > log.logEndOffset) {
+      throw new RangeError(
+        `Cannot increment the log start offset to ${beforeOffset} of partition ${topic}-${partition} since it is larger than the high watermark ${log.logEndOffset}`,
+      )
+    }
+    log.advanceLogStartOffset(beforeOffset)
+    return log.logStartOffset
+  }
+
+  /** A topic's id, in Kafka's base64url form (Fetch v13+ and Metadata v10+ name topics by it). */
+  topicId(topic: string): string {
+    const t = this.state.topics.get(topic)
+    if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    return t.id
+  }
+
+  /** Log start offset (the earliest offset a consumer can read) of a partition. */
+  startOffset(topic: string, partition: number): bigint {
+    return this.requirePartition(topic, partition).log.logStartOffset
+  }
+
+  /**
+   * The incremental fetch sessions (KIP-227) a broker caches: id, the epoch the next incremental
+   * fetch must carry, and the partitions in the session's order.
+   */
+  fetchSessions(brokerId: number): Array<{
+    sessionId: number
+    epoch: number
+    partitions: Array<{ topic: string | undefined; topicId: string; partition: number }>
+  }> {
+    this.requireBroker(brokerId)
+    return this.sessionCaches
+      .of(brokerId)
+      .sessions()
+      .map((s) => ({
+        sessionId: s.id,
+        epoch: s.epoch,
+        partitions: [...s.partitions.values()].map((p) => ({
+          topic: p.topic,
+          topicId: p.topicId,
+          partition: p.partition,
+        })),
+      }))
   }
 
   /** Stops every broker and closes every connection. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    this.state.groups.stop()
     await Promise.all(this.brokerList.map((b) => b.stop()))
     this.removeAllListeners()
   }

@@ -12,8 +12,17 @@ interface TransactionState {
   startedAt: number
   /** Partitions in the transaction, as `topic` and partition pairs. */
   partitions: Map<string, { topic: string; partition: number }>
-  /** Offsets committed with the transaction, applied when it commits. */
-  offsets: Map<string, Map<string, bigint>>
+  /** Offsets committed with the transaction, per group and `topic:partition`, applied when it commits. */
+  offsets: Map<string, Map<string, PendingOffset>>
+}
+
+/** An offset of an open transaction (TxnOffsetCommit), visible once the transaction commits. */
+export interface PendingOffset {
+  topic: string
+  partition: number
+  offset: bigint
+  leaderEpoch: number
+  metadata: string | null
 }
 
 /** Result of a coordinator operation: an error code, and the producer identity for InitProducerId. */
@@ -33,8 +42,6 @@ const MAX_EPOCH = 32766
  */
 export class TransactionCoordinator {
   private readonly transactions = new Map<string, TransactionState>()
-  /** Committed consumer group offsets: group to `topic:partition` to offset. */
-  readonly groupOffsets = new Map<string, Map<string, bigint>>()
   private readonly state: ClusterState
   private readonly allocate: () => bigint
 
@@ -110,13 +117,27 @@ export class TransactionCoordinator {
     producerId: bigint,
     epoch: number,
     groupId: string,
-    offsets: Array<{ topic: string; partition: number; offset: bigint }>,
+    offsets: Array<{
+      topic: string
+      partition: number
+      offset: bigint
+      leaderEpoch?: number
+      metadata?: string | null
+    }>,
   ): number {
     const checked = this.check(transactionalId, producerId, epoch)
     if (typeof checked === 'number') return checked
     const pending = checked.offsets.get(groupId)
     if (pending === undefined || checked.status !== 'ongoing') return ErrorCodes.INVALID_TXN_STATE
-    for (const o of offsets) pending.set(`${o.topic}:${o.partition}`, o.offset)
+    for (const o of offsets) {
+      pending.set(`${o.topic}:${o.partition}`, {
+        topic: o.topic,
+        partition: o.partition,
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch ?? -1,
+        metadata: o.metadata ?? null,
+      })
+    }
     return ErrorCodes.NONE
   }
 
@@ -133,6 +154,16 @@ export class TransactionCoordinator {
     }
     this.complete(checked, commit, checked.epoch)
     return ErrorCodes.NONE
+  }
+
+  /** Whether an open transaction holds an offset for this group partition (OffsetFetch requireStable). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const t of this.transactions.values()) {
+      if (t.status !== 'ongoing') continue
+      this.expire(t)
+      if (t.status === 'ongoing' && t.offsets.get(groupId)?.has(`${topic}:${partition}`)) return true
+    }
+    return false
   }
 
   /** The state of a transactional id, for tests. */
@@ -174,12 +205,7 @@ export class TransactionCoordinator {
     }
     if (commit) {
       for (const [group, offsets] of t.offsets) {
-        let committed = this.groupOffsets.get(group)
-        if (committed === undefined) {
-          committed = new Map()
-          this.groupOffsets.set(group, committed)
-        }
-        for (const [key, offset] of offsets) committed.set(key, offset)
+        if (offsets.size > 0) this.state.groups.commitTransactionalOffsets(group, offsets.values())
       }
     }
     t.partitions.clear()

@@ -1,4 +1,4 @@
-import avro from 'avsc'
+import { avro } from './format-libraries.js'
 
 /** Parses an Avro schema after its references (dependencies first), which define named types it uses. */
 export function parseAvro(schema: string, deps: readonly string[]): avro.Type {

@@ -166,12 +166,35 @@ export class MockSchemaRegistry {
     this.state.compatibility = RegistryState.checkLevel(level)
   }
 
-  /** Registers a schema without HTTP (for test setup); returns its id. */
+  /** Registers a schema without HTTP (for test setup), as `POST /subjects/{subject}/versions` would; returns its id. */
   async register(
     subject: string,
     schema: { schema: string; schemaType?: MockSchemaType; references?: MockSchemaReference[] } | string,
+    options: { normalize?: boolean } = {},
   ): Promise<number> {
-    return this.state.register(subject, RegistryState.schemaInput(typeof schema === 'string' ? { schema } : schema))
+    return this.state.register(
+      subject,
+      RegistryState.schemaInput(typeof schema === 'string' ? { schema } : schema),
+      options,
+    )
+  }
+
+  /**
+   * The message that Protobuf message indexes (as a record carries them after the schema id) name
+   * in the schema with this id, resolved as the Java deserializer resolves them
+   * (`ProtobufSchema.toMessageName`): a fully qualified name such as `acme.Order.Item`.
+   */
+  messageName(id: number, indexes: readonly number[]): string {
+    return this.state.messageName(id, indexes)
+  }
+
+  /**
+   * The message indexes the Java serializer writes for a message of the schema with this id
+   * (`ProtobufSchema.toMessageIndexes`; `normalize` as with `normalize.schemas=true`, which skips
+   * map entry messages).
+   */
+  messageIndexes(id: number, messageName: string, options: { normalize?: boolean } = {}): number[] {
+    return this.state.messageIndexes(id, messageName, options.normalize === true)
   }
 
   /** The schema with an id (throws when there is none). */
@@ -267,15 +290,21 @@ export class MockSchemaRegistry {
       if (a === undefined && method === 'GET') return state.subjectNames(deleted)
       if (a !== undefined && b === undefined) {
         if (method === 'POST') {
-          const found = await state.lookup(a, RegistryState.schemaInput(body), deleted)
-          return { subject: a, version: found.version, ...(await this.schemaBody(state.schemaById(found.id))) }
+          const found = await state.lookup(a, RegistryState.schemaInput(body), deleted, {
+            normalize: query.normalize === 'true',
+          })
+          return { subject: a, version: found.version.version, ...(await this.schemaBody(found.stored, query.format)) }
         }
         if (method === 'DELETE') return state.deleteSubject(a, query.permanent === 'true')
       }
       if (a !== undefined && b === 'versions') {
         if (c === undefined) {
           if (method === 'GET') return state.versionsOf(a, deleted)
-          if (method === 'POST') return { id: await state.register(a, RegistryState.schemaInput(body)) }
+          if (method === 'POST') {
+            return {
+              id: await state.register(a, RegistryState.schemaInput(body), { normalize: query.normalize === 'true' }),
+            }
+          }
         }
         if (c !== undefined && d === undefined) {
           if (method === 'GET') {
@@ -302,27 +331,34 @@ export class MockSchemaRegistry {
     }
     if (root === 'config') {
       if (a === undefined) {
-        if (method === 'GET') return { compatibilityLevel: state.compatibility }
+        if (method === 'GET') return configBody(state.compatibility, state.normalize)
         if (method === 'PUT') {
-          state.compatibility = RegistryState.checkLevel((body as { compatibility?: unknown })?.compatibility)
-          return { compatibility: state.compatibility }
+          const update = configUpdate(body)
+          if (update.compatibility !== undefined) state.compatibility = update.compatibility
+          if (update.normalize !== undefined) state.normalize = update.normalize
+          return updateAnswer(update)
         }
       } else if (b === undefined) {
         if (method === 'GET') {
           const level = state.subjectLevel(a)
-          if (level !== undefined) return { compatibilityLevel: level }
-          if (query.defaultToGlobal === 'true') return { compatibilityLevel: state.compatibility }
+          const normalize = state.subjectNormalize(a)
+          if (level !== undefined || normalize !== undefined) {
+            return configBody(level ?? state.compatibility, normalize)
+          }
+          if (query.defaultToGlobal === 'true') return configBody(state.compatibility, state.normalize)
           throw new RegistryHttpError(404, 40408, `Subject '${a}' does not have subject-level compatibility configured`)
         }
         if (method === 'PUT') {
-          const level = RegistryState.checkLevel((body as { compatibility?: unknown })?.compatibility)
-          state.setSubjectLevel(a, level)
-          return { compatibility: level }
+          const update = configUpdate(body)
+          if (update.compatibility !== undefined) state.setSubjectLevel(a, update.compatibility)
+          if (update.normalize !== undefined) state.setSubjectNormalize(a, update.normalize)
+          return updateAnswer(update)
         }
         if (method === 'DELETE') {
-          const level = state.levelOf(a)
+          const answer = configBody(state.levelOf(a), state.subjectNormalize(a))
           state.setSubjectLevel(a, undefined)
-          return { compatibilityLevel: level }
+          state.setSubjectNormalize(a, undefined)
+          return answer
         }
       }
     }
@@ -335,6 +371,30 @@ export class MockSchemaRegistry {
     if (stored.schemaType !== 'AVRO') out.schemaType = stored.schemaType
     if (stored.references.length > 0) out.references = stored.references
     return out
+  }
+}
+
+function configBody(level: MockCompatibilityLevel, normalize: boolean | undefined): Record<string, unknown> {
+  return normalize === undefined ? { compatibilityLevel: level } : { compatibilityLevel: level, normalize }
+}
+
+/** A `PUT /config` body: `compatibility` and/or `normalize`. */
+function configUpdate(body: unknown): { compatibility?: MockCompatibilityLevel; normalize?: boolean } {
+  const b = (body ?? {}) as { compatibility?: unknown; normalize?: unknown }
+  const out: { compatibility?: MockCompatibilityLevel; normalize?: boolean } = {}
+  if (typeof b.normalize === 'boolean') out.normalize = b.normalize
+  if (b.compatibility !== undefined || out.normalize === undefined)
+    out.compatibility = RegistryState.checkLevel(b.compatibility)
+  return out
+}
+
+function updateAnswer(update: {
+  compatibility?: MockCompatibilityLevel
+  normalize?: boolean
+}): Record<string, unknown> {
+  return {
+    ...(update.compatibility === undefined ? {} : { compatibility: update.compatibility }),
+    ...(update.normalize === undefined ? {} : { normalize: update.normalize }),
   }
 }
 

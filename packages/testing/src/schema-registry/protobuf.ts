@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer'
-import protobuf from 'protobufjs'
-import descriptor from 'protobufjs/ext/descriptor.js'
+import { descriptor, protobuf } from './format-libraries.js'
 
 /** One Protobuf file of a schema: the registered text (or base64 FileDescriptorProto) and its import name. */
 export interface ProtoFile {
@@ -101,22 +100,27 @@ export function toSerializedDescriptor(root: protobuf.Root, file: ProtoFile): st
 }
 
 /**
- * protobufjs writes type names relative to the message (`common.Money`) and names map entries after
- * the field (`Labels`); protoc, and so the registry, writes them fully qualified (`.acme.common.Money`)
- * with map entries named `LabelsEntry`. Readers such as @bufbuild/protobuf expect the latter.
+ * protobufjs writes type names relative to the message (`common.Money`); protoc writes them fully
+ * qualified (`.acme.common.Money`), which readers such as @bufbuild/protobuf expect, so they are
+ * qualified here. Synthetic map entry messages are laid out as the registry's `DynamicSchema` lays
+ * them out for `format=serialized`: named `ProtobufSchema.toMapEntry(fieldName)` and placed after the
+ * message's declared nested messages, so that the declared ones keep their message indexes for readers
+ * that count every nested message (protobufjs puts them first).
  */
 function qualify(type: protobuf.Type, proto: descriptor.IDescriptorProto): descriptor.IDescriptorProto {
   const fields = proto.field ?? []
   const nestedTypes = proto.nestedType ?? []
+  const entries: descriptor.IDescriptorProto[] = []
   type.fieldsArray.forEach((field, i) => {
     const fd = fields[i]
     if (fd === undefined) return
     if (field.map) {
       const entry = nestedTypes.find((n) => n.name === fd.typeName && n.options?.mapEntry)
-      const entryName = `${fd.typeName}Entry`
+      const entryName = toMapEntry(field.name)
       fd.typeName = `${type.fullName}.${entryName}`
       if (entry !== undefined) {
         entry.name = entryName
+        entries.push(entry)
         const value = entry.field?.[1]
         if (value !== undefined && field.resolvedType !== null) value.typeName = field.resolvedType.fullName
       }
@@ -124,18 +128,43 @@ function qualify(type: protobuf.Type, proto: descriptor.IDescriptorProto): descr
       fd.typeName = field.resolvedType.fullName
     }
   })
+  if (entries.length > 0) proto.nestedType = [...nestedTypes.filter((n) => !entries.includes(n)), ...entries]
   for (const nested of type.nestedArray) {
     if (!(nested instanceof protobuf.Type)) continue
-    const nd = nestedTypes.find((n) => n.name === nested.name && !n.options?.mapEntry)
+    const nd = nestedTypes.find((n) => n.name === nested.name && !entries.includes(n))
     if (nd !== undefined) qualify(nested, nd)
   }
   return proto
+}
+
+/** `ProtobufSchema.toMapEntry`: `lower_underscore` names become `UpperCamel`, others stay; then `Entry`. */
+function toMapEntry(fieldName: string): string {
+  const name = fieldName.includes('_')
+    ? fieldName
+        .toLowerCase()
+        .split('_')
+        .map((p) => (p === '' ? '' : `${p[0]?.toUpperCase()}${p.slice(1)}`))
+        .join('')
+    : fieldName
+  return `${name}Entry`
+}
+
+/** A message the registry's descriptors declare for a map field (`option map_entry = true`). */
+function isMapEntry(type: protobuf.Type | protobuf.Enum | null): boolean {
+  return type instanceof protobuf.Type && type.options?.map_entry === true
 }
 
 /** Wire type of a field, as far as compatibility goes. */
 function wireKind(field: protobuf.Field): string {
   if (field.map)
     return `map<${(field as unknown as protobuf.MapField).keyType},${kindOf(field.resolvedType, field.type)}>`
+  // A map field as a descriptor spells it: `repeated .Msg.LabelsEntry labels` with an explicit entry message.
+  if (field.repeated && isMapEntry(field.resolvedType)) {
+    const entry = field.resolvedType as protobuf.Type
+    const key = entry.fieldsById[1]
+    const value = entry.fieldsById[2]
+    if (key !== undefined && value !== undefined) return `map<${key.type},${kindOf(value.resolvedType, value.type)}>`
+  }
   const kind = kindOf(field.resolvedType, field.type)
   return field.repeated ? `repeated ${kind}` : kind
 }
@@ -172,7 +201,7 @@ export function protobufIncompatibilities(reader: protobuf.Root, writer: protobu
   const problems: string[] = []
   const readerMessages = messagesOf(reader)
   for (const [name, writerType] of messagesOf(writer)) {
-    if (name.startsWith('.google.protobuf.')) continue
+    if (name.startsWith('.google.protobuf.') || isMapEntry(writerType)) continue
     const readerType = readerMessages.get(name)
     if (readerType === undefined) {
       problems.push(`MESSAGE_REMOVED: message ${name.slice(1)} is missing`)

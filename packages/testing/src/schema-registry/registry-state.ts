@@ -1,6 +1,16 @@
+import { Buffer } from 'node:buffer'
 import type avro from 'avsc'
 import type protobuf from 'protobufjs'
 import { avroIncompatibilities, normalizeAvro, parseAvro } from './avro.js'
+import { avroCanonicalString, avroEquivalenceKey, avroNormalizedString } from './avro-canonical.js'
+import { descriptor } from './format-libraries.js'
+import {
+  protoCanonicalString,
+  protoFileFromDescriptor,
+  protoMessageIndexes,
+  protoMessageName,
+} from './proto-canonical.js'
+import { type ProtoFileElement, parseProtoFile } from './proto-elements.js'
 import { isSerializedDescriptor, loadProtoRoot, protobufIncompatibilities, toSerializedDescriptor } from './protobuf.js'
 
 /** The schema formats the mock registry stores. */
@@ -53,6 +63,19 @@ interface SubjectVersion {
 interface Subject {
   versions: SubjectVersion[]
   compatibility: MockCompatibilityLevel | undefined
+  normalize: boolean | undefined
+}
+
+/**
+ * A schema as the registry identifies it: its canonical string (what it stores and serves, and
+ * hashes with the references to find the schema: `MD5.ofSchema`), and the form `equivalent`
+ * compares when a subject's versions are searched.
+ */
+interface Canonical {
+  readonly text: string
+  readonly references: MockSchemaReference[]
+  readonly key: string
+  readonly equivalence: string
 }
 
 /** An error answer: HTTP status, the registry's error_code and message. */
@@ -80,8 +103,11 @@ export class RegistryState {
   private readonly byId = new Map<number, MockStoredSchema>()
   private readonly idByKey = new Map<string, number>()
   private readonly parsed = new Map<number, Promise<Parsed>>()
+  private readonly equivalence = new Map<number, string>()
   private nextId = 1
   compatibility: MockCompatibilityLevel
+  /** The registry-wide `normalize` setting (`PUT /config {"normalize": true}`). */
+  normalize: boolean | undefined
 
   constructor(compatibility: MockCompatibilityLevel) {
     this.compatibility = compatibility
@@ -187,10 +213,56 @@ export class RegistryState {
     let s = this.subjects.get(subject)
     if (s === undefined) {
       if (level === undefined) return
-      s = { versions: [], compatibility: undefined }
+      s = { versions: [], compatibility: undefined, normalize: undefined }
       this.subjects.set(subject, s)
     }
     s.compatibility = level
+  }
+
+  subjectNormalize(subject: string): boolean | undefined {
+    return this.subjects.get(subject)?.normalize
+  }
+
+  setSubjectNormalize(subject: string, normalize: boolean | undefined): void {
+    let s = this.subjects.get(subject)
+    if (s === undefined) {
+      if (normalize === undefined) return
+      s = { versions: [], compatibility: undefined, normalize: undefined }
+      this.subjects.set(subject, s)
+    }
+    s.normalize = normalize
+  }
+
+  /** `normalize` as a request leaves it: the query parameter, else the subject's config, else the global one. */
+  private normalizes(subject: string, requested: boolean): boolean {
+    return requested || (this.subjects.get(subject)?.normalize ?? this.normalize) === true
+  }
+
+  /**
+   * The message that Protobuf message indexes name in a stored schema, as the Java deserializer
+   * resolves them (`ProtobufSchema.toMessageName`): every nested message counts, map entry
+   * messages included where the stored schema declares them.
+   */
+  messageName(id: number, indexes: readonly number[]): string {
+    return protoMessageName(this.protoFile(id), indexes)
+  }
+
+  /** The message indexes of a message in a stored schema, as the Java serializer computes them (`toMessageIndexes`). */
+  messageIndexes(id: number, name: string, normalize = false): number[] {
+    const file = this.protoFile(id)
+    const indexes = protoMessageIndexes(file, name, normalize)
+    let resolved: string | undefined
+    try {
+      resolved = normalize ? name : protoMessageName(file, indexes)
+    } catch {}
+    if (indexes.length === 0 || resolved !== name) throw new RangeError(`schema ${id} does not declare message ${name}`)
+    return indexes
+  }
+
+  private protoFile(id: number): ProtoFileElement {
+    const stored = this.schemaById(id)
+    if (stored.schemaType !== 'PROTOBUF') throw new TypeError(`schema ${id} is ${stored.schemaType}, not PROTOBUF`)
+    return parseProtoFile(stored.schema)
   }
 
   /** The stored schema in the requested format: `serialized` turns a `.proto` file into a base64 FileDescriptorProto. */
@@ -205,14 +277,25 @@ export class RegistryState {
 
   // --- writes ---
 
-  /** Registers a schema under a subject; answers the existing id when the subject already has it. */
-  async register(subject: string, input: SchemaInput): Promise<number> {
-    const key = await this.keyOf(input)
-    const s = this.subjects.get(subject)
-    const existing = s?.versions.find((v) => !v.deleted && this.idByKey.get(key) === v.id)
-    if (existing !== undefined) return existing.id
-
+  /**
+   * Registers a schema under a subject, as `KafkaSchemaRegistry.register` does: the schema is
+   * canonicalized (normalized first when asked); a subject that has it (the same canonical string and
+   * references, or an `equivalent` schema) answers that version's id; otherwise, if compatible, a
+   * new version stores the canonical string under the id the same schema has in any subject, or a
+   * new id.
+   */
+  async register(subject: string, input: SchemaInput, options: { normalize?: boolean } = {}): Promise<number> {
     const parsed = await this.parseInput(input)
+    const canonical = this.canonicalize(input, this.normalizes(subject, options.normalize === true))
+    const s = this.subjects.get(subject)
+    const live = (s?.versions ?? []).filter((v) => !v.deleted)
+    const existingId = this.idByKey.get(canonical.key)
+    const same = live.find((v) => v.id === existingId)
+    if (same !== undefined) return same.id
+    for (const v of [...live].reverse()) {
+      if (this.canLookup(canonical, v.id)) return v.id
+    }
+
     const problems = await this.incompatibilities(subject, parsed, 'all-by-level')
     if (problems.length > 0) {
       throw new RegistryHttpError(
@@ -221,28 +304,72 @@ export class RegistryState {
         `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: ${JSON.stringify(problems)}`,
       )
     }
-    let id = this.idByKey.get(key)
+    let id = existingId
     if (id === undefined) {
       id = this.nextId++
-      this.idByKey.set(key, id)
-      this.byId.set(id, { id, schemaType: input.schemaType, schema: input.schema, references: input.references })
-      this.parsed.set(id, Promise.resolve(parsed))
+      this.idByKey.set(canonical.key, id)
+      this.byId.set(id, {
+        id,
+        schemaType: input.schemaType,
+        schema: canonical.text,
+        references: canonical.references,
+      })
+      this.equivalence.set(id, canonical.equivalence)
     }
-    const target = s ?? { versions: [], compatibility: undefined }
+    const target = s ?? { versions: [], compatibility: undefined, normalize: undefined }
     if (s === undefined) this.subjects.set(subject, target)
     const last = target.versions[target.versions.length - 1]
     target.versions.push({ version: (last?.version ?? 0) + 1, id, deleted: false })
     return id
   }
 
-  /** Finds a schema under a subject (POST /subjects/:subject). */
-  async lookup(subject: string, input: SchemaInput, includeDeleted: boolean): Promise<SubjectVersion> {
+  /**
+   * Finds a schema under a subject (POST /subjects/:subject), as `lookUpSchemaUnderSubject` does: by
+   * its canonical string and references (normalized first when asked), else the newest version it is
+   * `equivalent` to. Answers the version and the schema as found.
+   */
+  async lookup(
+    subject: string,
+    input: SchemaInput,
+    includeDeleted: boolean,
+    options: { normalize?: boolean } = {},
+  ): Promise<{ version: SubjectVersion; stored: MockStoredSchema }> {
     const s = this.subjects.get(subject)
-    if (s === undefined || s.versions.length === 0) throw subjectNotFound(subject)
-    const id = this.idByKey.get(await this.keyOf(input))
-    const found = s.versions.find((v) => v.id === id && (includeDeleted || !v.deleted))
-    if (found === undefined) throw new RegistryHttpError(404, 40403, 'Schema not found')
-    return found
+    const candidates = (s?.versions ?? []).filter((v) => includeDeleted || !v.deleted)
+    if (candidates.length === 0) throw subjectNotFound(subject)
+    await this.parseInput(input)
+    const canonical = this.canonicalize(input, this.normalizes(subject, options.normalize === true))
+    const id = this.idByKey.get(canonical.key)
+    const found = candidates.find((v) => v.id === id)
+    if (found !== undefined) {
+      const stored = this.schemaById(found.id)
+      return { version: found, stored: { ...stored, schema: canonical.text, references: canonical.references } }
+    }
+    for (const v of [...candidates].reverse()) {
+      if (this.canLookup(canonical, v.id)) return { version: v, stored: this.schemaById(v.id) }
+    }
+    throw new RegistryHttpError(404, 40403, 'Schema not found')
+  }
+
+  /** `ParsedSchema.canLookup`: the same references and an `equivalent` schema. */
+  private canLookup(canonical: Canonical, id: number): boolean {
+    const stored = this.schemaById(id)
+    return (
+      refsKey(this.latestReferences(canonical.references)) === refsKey(this.latestReferences(stored.references)) &&
+      this.equivalence.get(id) === canonical.equivalence
+    )
+  }
+
+  /** References with version -1 read as the subject's latest version. */
+  private latestReferences(references: readonly MockSchemaReference[]): MockSchemaReference[] {
+    return references.map((r) => {
+      if (r.version !== -1) return r
+      try {
+        return { ...r, version: this.version(r.subject, 'latest').version }
+      } catch {
+        return r
+      }
+    })
   }
 
   /** Compatibility of a schema with one version of a subject, or with all of them (`version` undefined). */
@@ -300,6 +427,8 @@ export class RegistryState {
     this.byId.clear()
     this.idByKey.clear()
     this.parsed.clear()
+    this.equivalence.clear()
+    this.normalize = undefined
     this.nextId = 1
   }
 
@@ -410,18 +539,73 @@ export class RegistryState {
     }
   }
 
-  private async keyOf(input: SchemaInput): Promise<string> {
-    let text = input.schema.trim()
-    if (input.schemaType === 'AVRO' || input.schemaType === 'JSON') {
-      try {
-        text = normalizeAvro(text)
-      } catch {
-        // invalid JSON: parsing reports it
+  /**
+   * The schema as the registry identifies it (`canonicalizeSchema`): Avro's `canonicalString()` (Avro
+   * Java's `Schema.toString`), Protobuf's (`ProtobufSchemaUtils.toString` of the parsed file, a base64
+   * `FileDescriptorProto` read as a file first), JSON's compact form; with `normalize`, the
+   * normalized schema's, with the references sorted.
+   */
+  private canonicalize(input: SchemaInput, normalize: boolean): Canonical {
+    const deps = this.resolveReferences(input.references)
+    let text: string
+    let equivalence: string
+    try {
+      switch (input.schemaType) {
+        case 'AVRO': {
+          const refs = deps.map((d) => d.stored.schema)
+          text = normalize ? avroNormalizedString(input.schema, refs) : avroCanonicalString(input.schema, refs)
+          equivalence = avroEquivalenceKey(text, refs)
+          break
+        }
+        case 'PROTOBUF': {
+          const file = readProtoFile(input.schema)
+          text = protoCanonicalString(file, {
+            normalize,
+            dependencies: deps.map((d) => readProtoFile(d.stored.schema)),
+          })
+          equivalence = text
+          break
+        }
+        default:
+          text = normalizeAvro(input.schema)
+          equivalence = text
       }
+    } catch (error) {
+      throw new RegistryHttpError(
+        422,
+        42201,
+        `Invalid schema ${input.schemaType}: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
-    const refs = input.references.map((r) => `${r.name}=${r.subject}@${r.version}`).join(',')
-    return `${input.schemaType}\0${refs}\0${text}`
+    const references = normalize ? sortedReferences(input.references) : input.references
+    return { text, references, key: `${input.schemaType}\0${refsKey(references)}\0${text}`, equivalence }
   }
+}
+
+function refsKey(references: readonly MockSchemaReference[]): string {
+  return references.map((r) => `${r.name}=${r.subject}@${r.version}`).join(',')
+}
+
+/** `references.stream().sorted().distinct()`: by subject, then version (`SchemaReference.compareTo`). */
+function sortedReferences(references: readonly MockSchemaReference[]): MockSchemaReference[] {
+  const out: MockSchemaReference[] = []
+  for (const r of [...references].sort((a, b) =>
+    a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version,
+  )) {
+    if (!out.some((o) => o.name === r.name && o.subject === r.subject && o.version === r.version)) out.push(r)
+  }
+  return out
+}
+
+/** A registered `.proto` file, or a base64 `FileDescriptorProto` read as the registry reads it. */
+function readProtoFile(text: string): ProtoFileElement {
+  if (isSerializedDescriptor(text)) {
+    const file = descriptor.FileDescriptorProto.decode(
+      Buffer.from(text.trim(), 'base64'),
+    ) as unknown as descriptor.IFileDescriptorProto
+    return protoFileFromDescriptor(file)
+  }
+  return parseProtoFile(text)
 }
 
 function subjectNotFound(subject: string): RegistryHttpError {

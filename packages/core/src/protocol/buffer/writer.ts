@@ -155,7 +155,11 @@ export class Writer {
   /** Writes a UTF-8 string without any length prefix. */
   private writeUtf8(value: string, byteLength: number): void {
     this.ensure(byteLength)
-    this.buffer.write(value, this.offset, byteLength, 'utf8')
+    // Buffer's own utf8Write skips the argument checks of buffer.write, which cost more than the
+    // copy for short strings; the length is known to fit.
+    const buffer = this.buffer as Buffer & { utf8Write?: (s: string, offset: number, length: number) => number }
+    if (buffer.utf8Write !== undefined) buffer.utf8Write(value, this.offset, byteLength)
+    else buffer.write(value, this.offset, byteLength, 'utf8')
     this.offset += byteLength
   }
 

@@ -3,6 +3,8 @@
  * fields a broker owns. Public names only; everything else in this folder is internal.
  */
 export {
+  type EncodableBytes,
+  type EncodableHeader,
   type KafkaRecord,
   MIN_RECORD_SIZE,
   type RecordHeader,

@@ -24,6 +24,18 @@ export interface RecordHeader {
   value: Buffer | null
 }
 
+/**
+ * A header as the encoder takes it: the value as bytes, or as a string written as UTF-8 (so that a
+ * producer need not allocate a Buffer for it first).
+ */
+export interface EncodableHeader {
+  readonly key: string
+  readonly value: Uint8Array | string | null
+}
+
+/** A key or value as the encoder takes it: bytes, a string written as UTF-8, or null. */
+export type EncodableBytes = Uint8Array | string | null
+
 /** A decoded record. `key`, `value` and header values are views into the decoded bytes. */
 export interface KafkaRecord {
   attributes: number
@@ -34,7 +46,7 @@ export interface KafkaRecord {
   headers: RecordHeader[]
 }
 
-const NO_HEADERS: readonly RecordHeader[] = []
+const NO_HEADERS: readonly EncodableHeader[] = []
 
 const INT32_MIN = -0x80000000
 const INT32_MAX = 0x7fffffff
@@ -60,23 +72,29 @@ function toBigIntDelta(delta: number): bigint {
   return BigInt(delta)
 }
 
-function sizeOfVarIntBytes(bytes: Uint8Array | null): number {
+function sizeOfVarIntBytes(bytes: EncodableBytes): number {
   if (bytes === null) return 1
-  return sizeOfVarInt(bytes.length) + bytes.length
+  const n = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length
+  return sizeOfVarInt(n) + n
+}
+
+function writeVarIntField(w: Writer, bytes: EncodableBytes): void {
+  if (typeof bytes === 'string') w.writeVarIntString(bytes)
+  else w.writeVarIntBytes(bytes)
 }
 
 /** Size of a record's body: everything after its varint length prefix. */
 export function sizeOfRecordBody(
   offsetDelta: number,
   timestampDelta: bigint | number,
-  key: Uint8Array | null,
-  value: Uint8Array | null,
-  headers: readonly RecordHeader[] = NO_HEADERS,
+  key: EncodableBytes,
+  value: EncodableBytes,
+  headers: readonly EncodableHeader[] = NO_HEADERS,
 ): number {
   let size = 1 + sizeOfTimestampDelta(timestampDelta) + sizeOfVarInt(offsetDelta)
   size += sizeOfVarIntBytes(key) + sizeOfVarIntBytes(value) + sizeOfVarInt(headers.length)
   for (let i = 0; i < headers.length; i++) {
-    const header = headers[i] as RecordHeader
+    const header = headers[i] as EncodableHeader
     const keyLength = Buffer.byteLength(header.key, 'utf8')
     size += sizeOfVarInt(keyLength) + keyLength + sizeOfVarIntBytes(header.value)
   }
@@ -87,9 +105,9 @@ export function sizeOfRecordBody(
 export function recordSize(
   offsetDelta: number,
   timestampDelta: bigint | number,
-  key: Uint8Array | null,
-  value: Uint8Array | null,
-  headers: readonly RecordHeader[] = NO_HEADERS,
+  key: EncodableBytes,
+  value: EncodableBytes,
+  headers: readonly EncodableHeader[] = NO_HEADERS,
 ): number {
   const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
   return sizeOfVarInt(body) + body
@@ -104,9 +122,9 @@ export function writeRecord(
   w: Writer,
   offsetDelta: number,
   timestampDelta: bigint | number,
-  key: Uint8Array | null,
-  value: Uint8Array | null,
-  headers: readonly RecordHeader[] = NO_HEADERS,
+  key: EncodableBytes,
+  value: EncodableBytes,
+  headers: readonly EncodableHeader[] = NO_HEADERS,
   attributes = 0,
 ): number {
   const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
@@ -116,13 +134,13 @@ export function writeRecord(
   if (typeof timestampDelta === 'number' && isInt32(timestampDelta)) w.writeVarInt(timestampDelta)
   else w.writeVarLong(typeof timestampDelta === 'number' ? toBigIntDelta(timestampDelta) : timestampDelta)
   w.writeVarInt(offsetDelta)
-  w.writeVarIntBytes(key)
-  w.writeVarIntBytes(value)
+  writeVarIntField(w, key)
+  writeVarIntField(w, value)
   w.writeVarInt(headers.length)
   for (let i = 0; i < headers.length; i++) {
-    const header = headers[i] as RecordHeader
+    const header = headers[i] as EncodableHeader
     w.writeVarIntString(header.key)
-    w.writeVarIntBytes(header.value)
+    writeVarIntField(w, header.value)
   }
   return w.offset - start
 }

@@ -222,3 +222,23 @@ describe('record decoding of malformed input', () => {
     expect(r.end).toBe(bytes.length)
   })
 })
+
+describe('writeRecord with strings', () => {
+  const texts = ['', 'plain', 'émoji 🦀 and ünïcode', 'x'.repeat(300), '\uD800 lone surrogate']
+
+  it('writes a string key, value and header value as the same bytes as their UTF-8 Buffers', () => {
+    for (const text of texts) {
+      const fromStrings = new Writer(16)
+      const fromBuffers = new Writer(16)
+      const size = recordSize(3, 7, text, text, [{ key: 'h', value: text }])
+      const written = writeRecord(fromStrings, 3, 7, text, text, [{ key: 'h', value: text }])
+      const utf8 = Buffer.from(text, 'utf8')
+      writeRecord(fromBuffers, 3, 7, utf8, utf8, [{ key: 'h', value: utf8 }])
+      expect(fromStrings.toBuffer()).toEqual(fromBuffers.toBuffer())
+      expect(written).toBe(size)
+      const decoded = readRecord(new Reader(fromStrings.toBuffer()))
+      expect(decoded.value?.toString('utf8')).toBe(utf8.toString('utf8'))
+      expect(decoded.headers[0]?.value).toEqual(utf8)
+    }
+  })
+})

@@ -9,8 +9,9 @@ import {
   readRecordBatchHeader,
   validateRecordBatch,
 } from '@tributary/core/protocol'
-import type { ClusterState } from '../cluster-state.js'
+import type { ClusterState, TopicState } from '../cluster-state.js'
 import { checkProduceRequest, frameProduceRecords } from '../produce-validation.js'
+import { checkTopicRecords } from '../topic-record-rules.js'
 import type { RequestHandler } from './handler.js'
 
 /**
@@ -56,18 +57,32 @@ export function produceHandler(state: ClusterState): RequestHandler<ProduceReque
           if (partition.leader !== context.brokerId) return fail(ErrorCodes.NOT_LEADER_OR_FOLLOWER)
           const injected = failures.partition(topicData.name, data.index)
           if (injected !== undefined) return fail(injected, 'injected by MockCluster.failNext')
-          const checked = validateRecordBatch(framed.batch, { maxBatchBytes: state.config.maxMessageBytes, codecs })
+          // The topic's configs: max.message.bytes, message.timestamp.type and its bounds, cleanup.policy.
+          const rules = state.configs.topicLogRules(state.topics.get(topicData.name) as TopicState, context.brokerId)
+          const checked = validateRecordBatch(framed.batch, { maxBatchBytes: rules.maxMessageBytes, codecs })
           if (checked.errorCode !== ErrorCodes.NONE) {
             return fail(checked.errorCode, checked.message, checked.recordErrors)
           }
+          const now = BigInt(Date.now())
+          const byTopic = checkTopicRecords(framed.batch, rules, `${topicData.name}-${data.index}`, now, codecs)
+          if ('message' in byTopic) return fail(byTopic.errorCode, byTopic.message, byTopic.recordErrors)
           const result = partition.log.append(
             readRecordBatchHeader(framed.batch),
             framed.batch,
             partition.leaderEpoch,
             checked.maxTimestamp,
+            rules.logAppendTime ? now : undefined,
           )
           if (result.errorCode !== ErrorCodes.NONE) return fail(result.errorCode, result.errorMessage ?? null)
-          return partitionResponse(data.index, ErrorCodes.NONE, result.baseOffset, null, partition.log.logStartOffset)
+          return partitionResponse(
+            data.index,
+            ErrorCodes.NONE,
+            result.baseOffset,
+            null,
+            partition.log.logStartOffset,
+            [],
+            result.logAppendTime ?? -1n,
+          )
         }),
       }))
       failures.commit()
@@ -88,12 +103,13 @@ function partitionResponse(
   errorMessage: string | null,
   logStartOffset = -1n,
   recordErrors: readonly RecordBatchRecordError[] = [],
+  logAppendTimeMs = -1n,
 ): ProduceResponsePartitionProduceResponse {
   return {
     index,
     errorCode,
     baseOffset,
-    logAppendTimeMs: -1n,
+    logAppendTimeMs,
     logStartOffset,
     recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
     errorMessage,

@@ -8,6 +8,7 @@ import {
   ErrorCodes,
 } from '@tributary/core/protocol'
 import type { ClusterState } from '../cluster-state.js'
+import { validateTopicConfigs } from '../config-store.js'
 import { MAX_RECORDS_PER_CREATION } from '../topic-rules.js'
 import type { RequestHandler } from './handler.js'
 
@@ -45,7 +46,8 @@ export function createTopicsHandler(state: ClusterState): RequestHandler<CreateT
         configs: [],
       })
       const planned: Array<
-        CreateTopicsResponseCreatableTopicResult | { name: string; partitions: number; replicationFactor: number }
+        | CreateTopicsResponseCreatableTopicResult
+        | { name: string; partitions: number; replicationFactor: number; configs: Map<string, string> }
       > = []
       let records = 0
       for (const t of request.topics) {
@@ -66,17 +68,29 @@ export function createTopicsHandler(state: ClusterState): RequestHandler<CreateT
       }
       const topics = planned.map((p): CreateTopicsResponseCreatableTopicResult => {
         if ('errorCode' in p) return p
-        const topicId = request.validateOnly
-          ? ZERO_UUID
-          : state.createTopic(p.name, p.partitions, p.replicationFactor).id
+        let topicId = ZERO_UUID
+        if (!request.validateOnly) {
+          const topic = state.createTopic(p.name, p.partitions, p.replicationFactor)
+          state.configs.setTopicOverrides(topic, p.configs)
+          topicId = topic.id
+        }
+        // The topic's effective configs, sorted by name, as the controller computes them (v5+).
+        const configs = state.configs.topicEntries(p.configs, state.controllerId).map((e) => ({
+          name: e.name,
+          value: e.value,
+          readOnly: false,
+          configSource: e.source,
+          isSensitive: false,
+        }))
         return {
           name: p.name,
           topicId,
           errorCode: ErrorCodes.NONE,
           errorMessage: null,
+          topicConfigErrorCode: ErrorCodes.NONE,
           numPartitions: p.partitions,
           replicationFactor: p.replicationFactor,
-          configs: [],
+          configs,
         }
       })
       for (const name of duplicates) topics.push(fail(name, ErrorCodes.INVALID_REQUEST, 'Duplicate topic name.'))
@@ -85,15 +99,34 @@ export function createTopicsHandler(state: ClusterState): RequestHandler<CreateT
   }
 }
 
-/** The partitions and replication factor a topic of a CreateTopics request gets, or why it gets none. */
+/**
+ * The partitions, replication factor and configs a topic of a CreateTopics request gets, or why it
+ * gets none. Configs are checked after the name and before the partitions, as Kafka's controller
+ * does (ReplicationControlManager.createTopics): a null value or what LogConfig refuses is INVALID_CONFIG.
+ */
 function planTopic(
   state: ClusterState,
   t: CreateTopicsRequestCreatableTopic,
-): { partitions: number; replicationFactor: number } | { errorCode: number; errorMessage: string } {
+):
+  | { partitions: number; replicationFactor: number; configs: Map<string, string> }
+  | { errorCode: number; errorMessage: string } {
   const nameProblem = state.topicNameProblem(t.name)
   if (nameProblem !== undefined) return { errorCode: ErrorCodes.INVALID_TOPIC_EXCEPTION, errorMessage: nameProblem }
   if (state.topics.has(t.name)) {
     return { errorCode: ErrorCodes.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${t.name}' already exists.` }
+  }
+  const nulls = t.configs.filter((c) => c.value === null).map((c) => c.name)
+  if (nulls.length > 0) {
+    return {
+      errorCode: ErrorCodes.INVALID_CONFIG,
+      errorMessage: `Null value not supported for topic configs: ${nulls.join(',')}`,
+    }
+  }
+  const configs = new Map(t.configs.map((c) => [c.name, c.value as string]))
+  try {
+    validateTopicConfigs(configs)
+  } catch (error) {
+    return { errorCode: ErrorCodes.INVALID_CONFIG, errorMessage: (error as Error).message }
   }
   let partitions: number
   let replicationFactor: number
@@ -153,7 +186,7 @@ function planTopic(
       errorMessage: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${state.brokers.length} broker(s) are registered.`,
     }
   }
-  return { partitions, replicationFactor }
+  return { partitions, replicationFactor, configs }
 }
 
 /** Answers DeleteTopics, by name (v0-5) or by name or id (v6+). */

@@ -92,28 +92,52 @@ export function addOffsetsToTxnHandler(
   }
 }
 
-/** TxnOffsetCommit, sent to the group's coordinator: offsets pending until the transaction commits. */
+/**
+ * TxnOffsetCommit, sent to the group's coordinator: offsets pending until the transaction commits.
+ * The group checks the member and generation first (a zombie of an older generation gets
+ * ILLEGAL_GENERATION, KIP-447), as OffsetMetadataManager.validateTransactionalOffsetCommit does.
+ */
 export function txnOffsetCommitHandler(
   state: ClusterState,
 ): RequestHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse> {
   return {
     handle(context, _header, r) {
+      const tooLarge = (p: { committedMetadata: string | null }) => state.groups.metadataTooLarge(p.committedMetadata)
       const errorCode =
-        notCoordinator(state, r.groupId, context.brokerId) ??
+        (r.groupId === '' ? ErrorCodes.INVALID_GROUP_ID : undefined) ??
+        (state.groups.checkCoordinator(r.groupId, context.brokerId) || undefined) ??
+        (state.groups.validateTransactionalOffsetCommit(
+          r.groupId,
+          r.memberId ?? '',
+          r.groupInstanceId ?? null,
+          r.generationId ?? -1,
+        ) ||
+          undefined) ??
         state.transactions.commitOffsets(
           r.transactionalId,
           r.producerId,
           r.producerEpoch,
           r.groupId,
           r.topics.flatMap((t) =>
-            t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset })),
+            t.partitions
+              .filter((p) => !tooLarge(p))
+              .map((p) => ({
+                topic: t.name,
+                partition: p.partitionIndex,
+                offset: p.committedOffset,
+                leaderEpoch: p.committedLeaderEpoch ?? -1,
+                metadata: p.committedMetadata,
+              })),
           ),
         )
       return {
         throttleTimeMs: 0,
         topics: r.topics.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: errorCode === ErrorCodes.NONE && tooLarge(p) ? ErrorCodes.OFFSET_METADATA_TOO_LARGE : errorCode,
+          })),
         })),
       }
     },

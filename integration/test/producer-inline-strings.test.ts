@@ -1,0 +1,43 @@
+import type { PartitionerInput } from '@tributary/core'
+import { useHarness } from '@tributary/test-support/harness'
+import { describe, expect, it } from 'vitest'
+
+// Strings given to the built-in serializers go into batches as UTF-8 without a Buffer of their own;
+// what a partitioner, the broker and a reader see must not change.
+
+describe('Producer with string keys, values and headers', () => {
+  const h = useHarness({ producer: { logger: {} } })
+
+  it('gives a custom partitioner Buffers, as the Partitioner interface promises', async () => {
+    const c = await h.start({ topics: [{ name: 't', partitions: 3 }] })
+    const seen: PartitionerInput[] = []
+    const p = h.producer({
+      bootstrapBrokers: c.bootstrapBrokers,
+      partitioner: {
+        partition: (input) => {
+          seen.push(input)
+          return 2
+        },
+      },
+    })
+    await p.send({ topic: 't', key: 'k-é', value: 'v-ü', headers: { h: 'x-ß' } })
+    expect(Buffer.isBuffer(seen[0]?.key)).toBe(true)
+    expect(seen[0]?.key?.toString('utf8')).toBe('k-é')
+    expect(seen[0]?.value?.toString('utf8')).toBe('v-ü')
+    expect(seen[0]?.headers?.map((x) => [x.key, x.value?.toString('utf8')])).toEqual([['h', 'x-ß']])
+    expect(Buffer.isBuffer(seen[0]?.headers?.[0]?.value)).toBe(true)
+  })
+
+  it('stores the same bytes for a string as for its UTF-8 Buffer', async () => {
+    const c = await h.start({ topics: [{ name: 't', partitions: 1 }] })
+    const p = h.producer({ bootstrapBrokers: c.bootstrapBrokers })
+    const text = 'naïve ☕ 🦀'
+    await p.send({ topic: 't', key: text, value: text, headers: [['h', text]] })
+    await p.send({ topic: 't', key: Buffer.from(text), value: Buffer.from(text), headers: [['h', Buffer.from(text)]] })
+    const [a, b] = c.records('t')
+    expect(a?.key).toEqual(b?.key)
+    expect(a?.value).toEqual(b?.value)
+    expect(a?.headers).toEqual(b?.headers)
+    expect(a?.value?.toString('utf8')).toBe(text)
+  })
+})

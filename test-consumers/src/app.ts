@@ -1,0 +1,83 @@
+// An application as a user writes it against the published packages: core + serializer-avro (with a
+// schema registry) + testing. scripts/check-consumer-types.mjs compiles it with strict TypeScript in a
+// throwaway project that has only what the packages' READMEs say to install, under several module
+// settings (nodenext as ESM and as CommonJS, node16, commonjs/node10, bundler).
+import {
+  ConfigError,
+  jsonSerializer,
+  Producer,
+  type ProducerLike,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SendResult,
+  SerializationError,
+  type Serializer,
+  stringSerializer,
+} from '@tributary/core'
+import { SchemaRegistryClient } from '@tributary/schema-registry'
+import { avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
+import { MockCluster, MockProducer, type MockRecord, MockSchemaRegistry } from '@tributary/testing'
+
+export interface Order {
+  id: string
+  total: number
+}
+
+const orderSchema = {
+  type: 'record',
+  name: 'Order',
+  namespace: 'com.acme',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'total', type: 'double' },
+  ],
+}
+
+/** Code under test takes a ProducerLike, so tests can hand it a MockProducer. */
+export async function placeOrder(producer: ProducerLike<string, Order>, order: Order): Promise<RecordMetadata> {
+  const record: ProducerRecord<string, Order> = { topic: 'orders', key: order.id, value: order }
+  return producer.send(record)
+}
+
+export async function main(): Promise<void> {
+  const cluster = await MockCluster.start({ brokers: 1, topics: [{ name: 'orders', partitions: 3 }] })
+  const mock = await MockSchemaRegistry.start()
+  const registry = new SchemaRegistryClient({ url: mock.url })
+  try {
+    const producer = new Producer({
+      clientId: 'consumer-types',
+      bootstrapBrokers: cluster.bootstrapBrokers,
+      serializers: { key: stringSerializer(), value: avroSerializer<Order>({ schema: orderSchema, registry }) },
+    })
+    const meta = await placeOrder(producer, { id: 'o-1', total: 12.5 })
+    const offset: bigint = meta.offset
+    const results: SendResult[] = await producer.sendBatch([
+      { topic: 'orders', key: 'o-2', value: { id: 'o-2', total: 3 } },
+    ])
+    for (const result of results) {
+      if (!result.ok) throw result.error
+    }
+    await producer.close()
+
+    const deserialize = avroDeserializer<Order>({ registry, schema: orderSchema })
+    const stored: MockRecord[] = cluster.records('orders')
+    for (const record of stored) {
+      const order: Order | null = await deserialize(record.value)
+      if (order === null) continue
+      console.log(record.partition, record.offset, order.id, order.total, offset)
+    }
+
+    const json: Serializer<{ n: number }> = jsonSerializer<{ n: number }>()
+    const mockProducer = new MockProducer<string, { n: number }>({
+      serializers: { key: stringSerializer(), value: json },
+    })
+    await mockProducer.send({ topic: 'counts', key: 'k', value: { n: 1 } })
+    console.log(mockProducer.history().length)
+  } catch (error) {
+    if (error instanceof SerializationError || error instanceof ConfigError) console.error(error.code, error.retriable)
+    throw error
+  } finally {
+    await mock.stop()
+    await cluster.stop()
+  }
+}
