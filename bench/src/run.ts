@@ -131,7 +131,10 @@ function parseOptions(): Options {
     quick: values.quick,
     records: int(values.records, 'records', values.quick ? 20_000 : 200_000),
     rounds: int(values.rounds, 'rounds', 3),
-    cases: values.cases === undefined ? [...CASES] : values.cases.split(',').map((c) => findCase(c.trim())),
+    cases:
+      values.cases === undefined
+        ? CASES.filter((c) => c.extra !== true)
+        : values.cases.split(',').map((c) => findCase(c.trim())),
     contenders:
       values.clients === undefined ? [...CONTENDERS] : values.clients.split(',').map((c) => findContender(c.trim())),
     chunk: int(values.chunk, 'chunk', 10_000),

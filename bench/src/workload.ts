@@ -11,6 +11,8 @@ export interface CaseSpec {
   readonly gzip: boolean
   /** Records relative to the run's --records (gzip is slower for everyone, so it sends fewer). */
   readonly recordsFactor: number
+  /** Only when named with --cases. */
+  readonly extra?: boolean
 }
 
 export const CASES: readonly CaseSpec[] = [
@@ -24,6 +26,16 @@ export const CASES: readonly CaseSpec[] = [
     recordsFactor: 1,
   },
   { id: 'gzip-1k', title: 'gzip, 1 KiB values, keyed', valueBytes: 1024, keyed: true, gzip: true, recordsFactor: 0.5 },
+  // Not in the default run: for the CRC32C comparison (tributary-send-jscrc), where the checksum weighs most.
+  {
+    id: 'keyed-16k',
+    title: '16 KiB values, keyed',
+    valueBytes: 16 * 1024,
+    keyed: true,
+    gzip: false,
+    recordsFactor: 0.1,
+    extra: true,
+  },
 ]
 
 /** One line of the table: a client and the way it is driven. */
@@ -131,10 +143,30 @@ export function findCase(id: string): CaseSpec {
 /** Selectable with --clients but not run by default. */
 export const EXTRA_CONTENDERS: readonly ContenderSpec[] = [
   {
+    id: 'tributary-send-jscrc',
+    client: 'tributary',
+    label: 'Tributary send() with the JavaScript CRC32C only (TRIBUTARY_CRC32C=js)',
+    tributary: true,
+  },
+  {
     id: 'tributary-send-traced',
     client: 'tributary',
     label: 'Tributary send() with one (no-op) subscriber on the send and request channels',
     tributary: true,
+  },
+  // @tributary/kafkajs, driven as the kafkajs lines: peers of the native lines, so the ratio tables
+  // show what the kafkajs-compatible layer costs (native ÷ compatible).
+  {
+    id: 'tributary-kafkajs',
+    client: 'tributary',
+    label: 'Tributary via @tributary/kafkajs (kafkajs API and driving, not idempotent)',
+    tributary: false,
+  },
+  {
+    id: 'tributary-kafkajs-idempotent',
+    client: 'tributary',
+    label: 'Tributary via @tributary/kafkajs, idempotent (maxInFlightRequests 1)',
+    tributary: false,
   },
   {
     id: 'platformatic-concurrent',

@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer'
 import { randomFillSync } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { crc32c } from '../src/protocol/buffer/crc32c.js'
+import { crc32c, crc32cImplementation, crc32cUpdateJs, NATIVE_FROM_BYTES } from '../src/protocol/buffer/crc32c.js'
 
 // kafkajs's table-driven (byte-at-a-time) CRC-32C, for comparison.
 const kafkajsCrc32c = createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
@@ -29,12 +29,26 @@ function bench(label: string, fn: (buf: Buffer) => number, size: number, totalBy
   const median = rounds[2] as number
   const best = rounds[4] as number
   console.log(
-    `${label.padEnd(8)} ${median.toFixed(0).padStart(6)} MB/s median, ${best.toFixed(0).padStart(6)} MB/s best  (${iterations} x ${size} B per round; sink ${sink & 1})`,
+    `${label.padEnd(34)} ${median.toFixed(0).padStart(6)} MB/s median, ${best.toFixed(0).padStart(6)} MB/s best  (${iterations} x ${size} B per round; sink ${sink & 1})`,
   )
 }
 
-bench('1 KiB', crc32c, 1024, 256 * 1024 * 1024)
-bench('1 MiB', crc32c, 1024 * 1024, 256 * 1024 * 1024)
+const js = (buf: Buffer) => crc32cUpdateJs(0, buf)
+for (const [size, name] of [
+  [100, '100 B'],
+  [1024, '1 KiB'],
+  [16 * 1024, '16 KiB'],
+  [1024 * 1024, '1 MiB'],
+] as const) {
+  console.log(`${name}:`)
+  bench('  JS', js, size, 128 * 1024 * 1024)
+  bench(
+    `  crc32c(): ${size >= NATIVE_FROM_BYTES ? crc32cImplementation() : 'js'} at this size`,
+    crc32c,
+    size,
+    256 * 1024 * 1024,
+  )
+}
 console.log('kafkajs 2.2.4 for comparison:')
 bench('1 KiB', kafkajsCrc32c, 1024, 64 * 1024 * 1024)
 bench('1 MiB', kafkajsCrc32c, 1024 * 1024, 64 * 1024 * 1024)

@@ -223,7 +223,7 @@ export {
   txnOffsetCommit,
 } from './apis/index.js'
 // END generated API exports
-export { crc32c, crc32cUpdate } from './buffer/crc32c.js'
+export { crc32c, crc32cImplementation, crc32cUpdate, crc32cUpdateJs } from './buffer/crc32c.js'
 export { Reader } from './buffer/reader.js'
 export { sizeOfUnsignedVarInt, sizeOfVarInt, sizeOfVarLong, uuidToBytes, Writer } from './buffer/writer.js'
 export { type ErrorCodeName, ErrorCodes, errorInfo } from './error-codes.js'

@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer'
+import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
 
 /**
@@ -43,6 +45,22 @@ export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.
   if (start < 0 || end > buf.length || start > end) {
     throw new RangeError(`crc32c range [${start}, ${end}) is outside a buffer of ${buf.length} byte(s)`)
   }
+  if (end - start >= NATIVE_FROM_BYTES) {
+    const native = nativeCrc32c === undefined ? loadNative() : nativeCrc32c
+    if (native !== null) return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0
+  }
+  return update(crc, buf, start, end)
+}
+
+/** The JavaScript slice-by-16 implementation, used below NATIVE_FROM_BYTES or without the native one. */
+export function crc32cUpdateJs(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
+  if (start < 0 || end > buf.length || start > end) {
+    throw new RangeError(`crc32c range [${start}, ${end}) is outside a buffer of ${buf.length} byte(s)`)
+  }
+  return update(crc, buf, start, end)
+}
+
+function update(crc: number, buf: Uint8Array, start: number, end: number): number {
   const t = TABLE
   let c = ~crc | 0
   let i = start
@@ -84,4 +102,44 @@ export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.
 /** CRC-32C of `buf[start, end)` as an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   return crc32cUpdate(0, buf, start, end)
+}
+
+// Hardware CRC32C (SSE 4.2 / ARMv8 CRC instructions) from @node-rs/crc32 when it is installed: an
+// optional dependency with prebuilt binaries in per-platform packages, nothing built or downloaded at
+// install. Loaded once, on the first checksum large enough to use it; if it is missing, fails to load,
+// or gives a wrong answer on the check value, the JavaScript implementation is used. Below
+// NATIVE_FROM_BYTES the JavaScript code is as fast (measured: 128 ns against 132 ns for 100 bytes;
+// 1.4 against 3.6 GB/s at 1 KiB, 1.5 against 6.2 GB/s at 1 MiB). TRIBUTARY_CRC32C=js forces
+// JavaScript.
+
+type NativeCrc32c = (input: Buffer, initialState?: number) => number
+
+/** Checksums of at least this many bytes go to the native implementation when there is one. */
+export const NATIVE_FROM_BYTES = 512
+
+/** undefined: not tried yet; null: unavailable. */
+let nativeCrc32c: NativeCrc32c | null | undefined
+
+function loadNative(): NativeCrc32c | null {
+  nativeCrc32c = null
+  if (process.env.TRIBUTARY_CRC32C === 'js') return null
+  try {
+    const require = createRequire(import.meta.url)
+    const candidate = (require('@node-rs/crc32') as { crc32c?: unknown }).crc32c
+    if (typeof candidate !== 'function') return null
+    const fn = candidate as NativeCrc32c
+    // The standard check value, and continuing from a previous result as crc32cUpdate does.
+    const check = Buffer.from('123456789')
+    if (fn(check) >>> 0 !== 0xe3069283) return null
+    if (fn(check.subarray(4), fn(check.subarray(0, 4))) >>> 0 !== 0xe3069283) return null
+    nativeCrc32c = fn
+  } catch {
+    nativeCrc32c = null
+  }
+  return nativeCrc32c
+}
+
+/** Which implementation checksums of NATIVE_FROM_BYTES or more use: `native` or `js`. */
+export function crc32cImplementation(): 'native' | 'js' {
+  return (nativeCrc32c === undefined ? loadNative() : nativeCrc32c) === null ? 'js' : 'native'
 }

@@ -1,7 +1,13 @@
 import { Buffer } from 'node:buffer'
 import { prng } from '@tributary/test-support/random'
 import { describe, expect, it } from 'vitest'
-import { crc32c, crc32cUpdate } from '../../../src/protocol/buffer/crc32c.js'
+import {
+  crc32c,
+  crc32cImplementation,
+  crc32cUpdate,
+  crc32cUpdateJs,
+  NATIVE_FROM_BYTES,
+} from '../../../src/protocol/buffer/crc32c.js'
 
 /** Bit-at-a-time CRC-32C, the definition the table-driven version must agree with. */
 function referenceCrc32c(buf: Uint8Array): number {
@@ -76,5 +82,51 @@ describe('crc32c', () => {
   it('rejects a range outside the buffer', () => {
     expect(() => crc32c(Buffer.alloc(4), 0, 5)).toThrow(RangeError)
     expect(() => crc32c(Buffer.alloc(4), 3, 2)).toThrow(RangeError)
+  })
+})
+
+describe('crc32c, native and JavaScript implementations', () => {
+  // The native one (@node-rs/crc32, an optional dependency) takes checksums of NATIVE_FROM_BYTES or
+  // more; the JavaScript one the rest, or everything when the native one is missing.
+  const random = prng(17)
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)))
+
+  it('uses the native implementation when @node-rs/crc32 is installed (it is, in this repository)', () => {
+    expect(crc32cImplementation()).toBe('native')
+  })
+
+  it('gives the same checksums from both, for empty, short, long, unaligned and sub-view inputs', () => {
+    const backing = bytes(70_000)
+    const inputs: Uint8Array[] = [
+      Buffer.alloc(0),
+      Buffer.from('123456789'),
+      bytes(NATIVE_FROM_BYTES - 1),
+      bytes(NATIVE_FROM_BYTES),
+      bytes(65_537),
+      backing.subarray(3, 40_003),
+      new Uint8Array(backing.buffer, backing.byteOffset + 1, 9_999),
+    ]
+    for (const input of inputs) {
+      const expected = referenceCrc32c(input)
+      expect(crc32cUpdateJs(0, input)).toBe(expected)
+      expect(crc32c(input)).toBe(expected)
+      for (const [start, end] of [
+        [Math.min(1, input.length), input.length],
+        [0, Math.max(0, input.length - 5)],
+        [Math.min(7, input.length), input.length],
+      ] as const) {
+        const slice = referenceCrc32c(input.subarray(start, end))
+        expect(crc32c(input, start, end)).toBe(slice)
+        expect(crc32cUpdateJs(0, input, start, end)).toBe(slice)
+      }
+    }
+  })
+
+  it('continues a checksum across chunks the same way in both', () => {
+    const data = bytes(5_000)
+    const whole = referenceCrc32c(data)
+    expect(crc32cUpdate(crc32cUpdate(0, data, 0, 2_000), data, 2_000)).toBe(whole)
+    expect(crc32cUpdateJs(crc32cUpdateJs(0, data, 0, 2_000), data, 2_000)).toBe(whole)
+    expect(crc32cUpdate(crc32cUpdateJs(0, data, 0, 100), data, 100)).toBe(whole)
   })
 })
