@@ -7,6 +7,7 @@ import type { Driver, DriverContext } from './clients/driver.js'
 import { kafkajsDriver } from './clients/kafkajs.js'
 import { platformaticDriver } from './clients/platformatic.js'
 import { tributaryDriver } from './clients/tributary.js'
+import { tributaryKafkajsDriver } from './clients/tributary-kafkajs.js'
 import { type ChildFailure, type ChildResult, type ChildTask, findCase, valuePool } from './workload.js'
 
 /** One subscriber that does nothing on Tributary's send and request tracing channels: their cost alone. */
@@ -24,9 +25,17 @@ function driverFor(contender: string, ctx: DriverContext): Driver {
       return tributaryDriver(ctx, 'send')
     case 'tributary-sendBatch':
       return tributaryDriver(ctx, 'sendBatch')
+    case 'tributary-send-jscrc':
+      // Read when the first large checksum is computed, after this point.
+      process.env.TRIBUTARY_CRC32C = 'js'
+      return tributaryDriver(ctx, 'send')
     case 'tributary-send-traced':
       traceEverything()
       return tributaryDriver(ctx, 'send')
+    case 'tributary-kafkajs':
+      return tributaryKafkajsDriver(ctx, false)
+    case 'tributary-kafkajs-idempotent':
+      return tributaryKafkajsDriver(ctx, true)
     case 'kafkajs':
       return kafkajsDriver(ctx, false)
     case 'kafkajs-idempotent':
