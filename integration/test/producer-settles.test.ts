@@ -4,6 +4,7 @@ import {
   type Codec,
   CompressionError,
   gzip,
+  KafkaProtocolError,
   PartitionerError,
   Producer,
   ProducerClosedError,
@@ -412,6 +413,15 @@ describe('Producer: every record settles by its deadline, and the producer sends
     // A send fails with the same error, not after its delivery timeout.
     const sent = await outcome(p.send({ topic: 't', value: 'v' }))
     expect(AuthenticationError.isInstance(sent)).toBe(true)
+  })
+
+  it('fails a send to a topic with an invalid name at once with INVALID_TOPIC_EXCEPTION, as the Java client does', async () => {
+    const c = await cluster()
+    const p = producer({ ...silent, bootstrapBrokers: c.bootstrapBrokers, maxBlockMs: 60_000 })
+    const sent = await outcome(p.send({ topic: 'bad topic!', value: 'v' }))
+    expect(KafkaProtocolError.isInstance(sent)).toBe(true)
+    expect((sent as KafkaProtocolError).code).toBe(ErrorCodes.INVALID_TOPIC_EXCEPTION)
+    expect((sent as Error).message).toMatch(/INVALID_TOPIC_EXCEPTION.*'bad topic!'/)
   })
 
   it('names connect() in the error of a connect after close', async () => {

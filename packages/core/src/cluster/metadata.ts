@@ -1,4 +1,5 @@
 import { type MetadataEvent, metadataChannel, traced } from '../diagnostics/channels.js'
+import { KafkaProtocolError } from '../errors/kafka-protocol-error.js'
 import { TimeoutError } from '../errors/timeout-error.js'
 import { toError } from '../errors/to-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
@@ -42,6 +43,9 @@ export interface MetadataOptions {
 }
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
+
+/** Topic errors in Metadata that fail a send at once instead of when `maxBlockMs` runs out. */
+const FAIL_AT_ONCE = new Set<number>([ErrorCodes.INVALID_TOPIC_EXCEPTION, ErrorCodes.TOPIC_AUTHORIZATION_FAILED])
 const MAX_PORT = 65_535
 
 /**
@@ -55,6 +59,8 @@ export class ClusterMetadata {
   private brokers = new Map<number, BrokerNode>()
   /** Why a topic is not usable: the last error code or inconsistency reported for it. */
   private readonly problems = new Map<string, string>()
+  /** Topics the last metadata refused for good (an invalid name, no authorization), with the code. */
+  private readonly refused = new Map<string, number>()
   private readonly wanted = new Set<string>()
   private readonly pool: BrokerPool
   private readonly options: MetadataOptions
@@ -177,10 +183,12 @@ export class ClusterMetadata {
         if (t.name === null) continue
         if (t.errorCode !== ErrorCodes.NONE) {
           this.problems.set(t.name, `${errorInfo(t.errorCode).name} for the topic`)
+          if (FAIL_AT_ONCE.has(t.errorCode)) this.refused.set(t.name, t.errorCode)
           if (t.errorCode !== ErrorCodes.LEADER_NOT_AVAILABLE) this.topics.delete(t.name)
           this.stale = true
           continue
         }
+        this.refused.delete(t.name)
         const info = this.readTopic(t.name, t.partitions, brokers)
         if (info === undefined) continue
         this.problems.delete(t.name)
@@ -266,6 +274,9 @@ export class ClusterMetadata {
       }
       const found = this.topics.get(name)
       if (found !== undefined) return found
+      // As the Java client: waiting does not make a name valid or grant access.
+      const refused = this.refused.get(name)
+      if (refused !== undefined) throw new KafkaProtocolError(refused, { api: 'Metadata', topic: name })
       const remaining = deadline - Date.now()
       if (remaining <= 0) throw this.notPresent(name, timeoutMs)
       const policy = { initialMs: this.options.retryBackoffMs, maxMs: this.options.retryBackoffMaxMs }

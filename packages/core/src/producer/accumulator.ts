@@ -58,12 +58,13 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends a record to its partition's open batch, opening one when needed. Returns the batch a
+   * Appends a record to its partition's open batch, opening one when needed; `estimate` is its
+   * size or more (a new batch is opened when it might not fit). Returns the batch a
    * record was appended to and whether an earlier batch was closed because it was full.
    */
   append(
     q: PartitionQueue,
-    size: number,
+    estimate: number,
     now: number,
     timestamp: number,
     key: EncodableBytes,
@@ -81,7 +82,7 @@ export class RecordAccumulator {
       batch.closed = true
       batch = undefined
     }
-    if (batch !== undefined && batch.recordCount > 0 && batch.sizeBytes + size > this.options.batchBytes) {
+    if (batch !== undefined && batch.recordCount > 0 && batch.sizeBytes + estimate > this.options.batchBytes) {
       batch.closed = true
       closedFull = batch
       batch = undefined
@@ -90,7 +91,7 @@ export class RecordAccumulator {
       batch = new ProducerBatch(q.topic, q.partition, now, deadline, timeoutMs, this.takeWriter())
       q.batches.push(batch)
     }
-    batch.append(timestamp, key, value, headers, target, index)
+    const size = batch.append(timestamp, key, value, headers, target, index)
     batch.reservedBytes += size
     this.bufferedBytes += size
     if (batch.sizeBytes >= this.options.batchBytes) {

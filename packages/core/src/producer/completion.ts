@@ -74,19 +74,27 @@ export class FlushTracker {
   }
 }
 
+// The resolving functions of the promise being created: one shared executor instead of a closure
+// per record.
+let capturedResolve: ((meta: RecordMetadata) => void) | undefined
+let capturedReject: ((error: Error) => void) | undefined
+function capture(resolve: (meta: RecordMetadata) => void, reject: (error: Error) => void): void {
+  capturedResolve = resolve
+  capturedReject = reject
+}
+
 /** `send(record)`: a promise per record. */
 export class PromiseTarget implements CompletionTarget {
   readonly promise: Promise<RecordMetadata>
-  private resolve!: (meta: RecordMetadata) => void
-  private reject!: (error: Error) => void
+  private readonly resolve: (meta: RecordMetadata) => void
+  private readonly reject: (error: Error) => void
   constructor(
     private readonly tracker: FlushTracker,
     readonly generation: number,
   ) {
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve
-      this.reject = reject
-    })
+    this.promise = new Promise(capture)
+    this.resolve = capturedResolve as (meta: RecordMetadata) => void
+    this.reject = capturedReject as (error: Error) => void
   }
   private settled = false
   settle(_index: number, error: Error | null, meta: RecordMetadata | null): void {

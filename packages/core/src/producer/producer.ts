@@ -9,7 +9,12 @@ import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { BrokerPool } from '../network/broker-pool.js'
 import { isKeyOnlyPartitioner } from '../partitioners/default-partitioner.js'
-import { type EncodableBytes, type EncodableHeader, recordSize } from '../protocol/records/record.js'
+import {
+  type EncodableBytes,
+  type EncodableHeader,
+  recordSize,
+  recordSizeUpperBound,
+} from '../protocol/records/record.js'
 import { RECORD_BATCH_HEADER_SIZE } from '../protocol/records/record-batch.js'
 import { ProducerIdentity } from '../sender/producer-id.js'
 import { Sender } from '../sender/sender.js'
@@ -559,7 +564,11 @@ export class Producer<
       target.settle(index, timestampError(r.timestamp), null)
       return true
     }
-    const size = recordSize(0, 0, key, value, headers)
+    // An upper bound is enough for the checks, and costs no measuring of strings; the exact size is
+    // computed only when the bound passes a limit.
+    let size = recordSizeUpperBound(key, value, headers)
+    if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestBytes || size > o.bufferBytes)
+      size = recordSize(0, 0, key, value, headers)
     if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestBytes || size > o.bufferBytes) {
       target.settle(
         index,

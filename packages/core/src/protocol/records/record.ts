@@ -127,9 +127,26 @@ export function writeRecord(
   headers: readonly EncodableHeader[] = NO_HEADERS,
   attributes = 0,
 ): number {
-  const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
   const start = w.offset
-  w.writeVarInt(body)
+  // The body's size is known within bounds without measuring strings (1 to 3 UTF-8 bytes per UTF-16
+  // unit). When both bounds need the same varint, the length is reserved and filled in after the
+  // body is written; otherwise it is computed first.
+  const fixed = 1 + sizeOfTimestampDelta(timestampDelta) + sizeOfVarInt(offsetDelta) + sizeOfVarInt(headers.length)
+  let min = fixed + boundOfVarIntBytes(key, 1) + boundOfVarIntBytes(value, 1)
+  let max = fixed + boundOfVarIntBytes(key, 3) + boundOfVarIntBytes(value, 3)
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as EncodableHeader
+    min += boundOfVarIntBytes(header.key, 1) + boundOfVarIntBytes(header.value, 1)
+    max += boundOfVarIntBytes(header.key, 3) + boundOfVarIntBytes(header.value, 3)
+  }
+  const prefix = sizeOfVarInt(max)
+  const reserved = prefix === sizeOfVarInt(min)
+  if (reserved) {
+    w.skip(prefix)
+  } else {
+    w.writeVarInt(sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers))
+  }
+  const bodyStart = w.offset
   w.writeInt8(attributes)
   if (typeof timestampDelta === 'number' && isInt32(timestampDelta)) w.writeVarInt(timestampDelta)
   else w.writeVarLong(typeof timestampDelta === 'number' ? toBigIntDelta(timestampDelta) : timestampDelta)
@@ -142,7 +159,40 @@ export function writeRecord(
     w.writeVarIntString(header.key)
     writeVarIntField(w, header.value)
   }
+  if (reserved) w.fillVarInt(start, w.offset - bodyStart, prefix)
   return w.offset - start
+}
+
+/**
+ * Bytes a varint-prefixed field takes, with a string counted at `perUnit` UTF-8 bytes per UTF-16
+ * unit (1 for the lower bound, 3 for the upper), or exactly for bytes.
+ */
+function boundOfVarIntBytes(bytes: EncodableBytes, perUnit: number): number {
+  if (bytes === null) return 1
+  if (typeof bytes !== 'string') return sizeOfVarInt(bytes.length) + bytes.length
+  const n = bytes.length * perUnit
+  return sizeOfVarInt(n) + n
+}
+
+/** Bytes of the largest offset delta (an int32 varint) and timestamp delta (an int64 varlong). */
+const MAX_DELTAS_BYTES = 5 + 10
+
+/**
+ * The size of a record as `writeRecord` will write it in any batch, or more (never less): strings
+ * at 3 bytes per UTF-16 unit, and the largest offset and timestamp deltas.
+ */
+export function recordSizeUpperBound(
+  key: EncodableBytes,
+  value: EncodableBytes,
+  headers: readonly EncodableHeader[] = NO_HEADERS,
+): number {
+  let body =
+    1 + MAX_DELTAS_BYTES + sizeOfVarInt(headers.length) + boundOfVarIntBytes(key, 3) + boundOfVarIntBytes(value, 3)
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as EncodableHeader
+    body += boundOfVarIntBytes(header.key, 3) + boundOfVarIntBytes(header.value, 3)
+  }
+  return sizeOfVarInt(body) + body
 }
 
 /**
