@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suites talk to the mock cluster with: kcat (librdkafka),
 # confluent-kafka for Python (librdkafka) and kafka-python, with the snappy, lz4 and zstandard
-# modules kafka-python needs for those codecs. Idempotent: does nothing, not even
-# `apt-get update`, when every package is already installed. Uses sudo only when not root.
+# modules kafka-python needs for those codecs; and Chromium, the browser the mock cluster's web
+# inspector is tested in (driven by playwright-core, which downloads no browser of its own).
+# Idempotent: does nothing, not even `apt-get update`, when every package is already installed.
+# Uses sudo only when not root.
 #
 # When another apt or dpkg process holds the package locks (unattended-upgrades, another CI job, an
 # install in another terminal), it waits for them instead of failing, up to APT_LOCK_TIMEOUT seconds
 # (default 600), and says which lock is held by which process while it waits.
 set -euo pipefail
 
-packages=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard)
+packages=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard chromium)
 lock_timeout="${APT_LOCK_TIMEOUT:-600}"
 
 missing=()

@@ -3,7 +3,13 @@ import { packageConfig } from '../../tsup.config.base.js'
 const SHEBANG = '#!/usr/bin/env node\n'
 
 export default packageConfig(
-  { index: 'src/index.ts', cli: 'src/cli.ts' },
+  {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    // Test-runner fixtures: runner-neutral, and bound to Vitest (an optional peer, imported by that entry only).
+    fixtures: 'src/test-runners/index.ts',
+    vitest: 'src/vitest/index.ts',
+  },
   {
     // `import.meta.url` in the CommonJS build (format-libraries.ts loads avsc and protobufjs with createRequire).
     shims: true,

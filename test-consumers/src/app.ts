@@ -16,7 +16,16 @@ import {
 } from '@tributary/core'
 import { SchemaRegistryClient } from '@tributary/schema-registry'
 import { avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
-import { MockCluster, MockProducer, type MockRecord, MockSchemaRegistry } from '@tributary/testing'
+import {
+  type DecodedRecord,
+  jsonDeserializer,
+  MockCluster,
+  MockProducer,
+  type MockRecord,
+  MockSchemaRegistry,
+  stringDeserializer,
+} from '@tributary/testing'
+import { type MockKafka, startCluster } from '@tributary/testing/fixtures'
 
 export interface Order {
   id: string
@@ -66,6 +75,18 @@ export async function main(): Promise<void> {
       if (order === null) continue
       console.log(record.partition, record.offset, order.id, order.total, offset)
     }
+    // Decoded views and waiting, typed by the deserializers.
+    const decoded: Array<DecodedRecord<string | null, Order | null>> = await cluster.decodedRecords('orders', {
+      deserializers: { key: stringDeserializer(), value: deserialize },
+    })
+    const waited = await cluster.waitForRecords('orders', {
+      count: 2,
+      timeoutMs: 5000,
+      deserializers: { value: jsonDeserializer<{ n: number }>() },
+    })
+    const n: number | undefined = waited[0]?.value?.n
+    console.log(decoded[0]?.value?.total, n)
+    cluster.clear('orders')
 
     const json: Serializer<{ n: number }> = jsonSerializer<{ n: number }>()
     const mockProducer = new MockProducer<string, { n: number }>({
@@ -79,5 +100,15 @@ export async function main(): Promise<void> {
   } finally {
     await mock.stop()
     await cluster.stop()
+  }
+}
+
+/** A cluster from the runner-neutral fixtures entry, and its report. */
+export async function report(): Promise<string> {
+  const kafka: MockKafka = await startCluster({ cluster: { topics: [{ name: 'orders' }] } })
+  try {
+    return kafka.report()
+  } finally {
+    await kafka.stop()
   }
 }

@@ -1,4 +1,19 @@
+export {
+  type Deserializer,
+  type DeserializerContext,
+  type JsonDeserializerOptions,
+  jsonDeserializer,
+  stringDeserializer,
+} from './deserializers.js'
+export type { MockInspectorOptions } from './inspector/options.js'
 export type { BrokerInfo } from './mock-cluster/cluster-state.js'
+export type {
+  DecodedRecord,
+  DecodedRecordOf,
+  DecodedRecordsOptions,
+  DeserializedPart,
+  RecordDeserializers,
+} from './mock-cluster/decoded-records.js'
 export type { MockGroupOptions } from './mock-cluster/groups/config.js'
 export type {
   MockCommittedOffset,
@@ -17,6 +32,11 @@ export {
   type RecordsOptions,
 } from './mock-cluster/mock-cluster.js'
 export type { MockSaslMechanism, MockSaslOptions, MockTlsOptions } from './mock-cluster/sasl/options.js'
+export {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  type WaitForRecordsOptions,
+  WaitForRecordsTimeoutError,
+} from './mock-cluster/wait-for-records.js'
 export {
   MockProducer,
   type MockProducerOptions,

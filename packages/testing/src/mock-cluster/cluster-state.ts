@@ -85,6 +85,8 @@ export class ClusterState {
   readonly groups: GroupCoordinator
   /** Topic and broker configs (DescribeConfigs, AlterConfigs, and what the log applies of them). */
   readonly configs: ConfigStore
+  /** Listeners for the next topic creation, deletion or partition addition (`onStructureChange`). */
+  private structureWaiters: Array<() => void> = []
 
   constructor(config: ClusterConfig, brokers: () => readonly BrokerInfo[]) {
     this.config = config
@@ -139,6 +141,7 @@ export class ClusterState {
     this.topicsById.set(topic.id, topic)
     const unified = unifiedTopicName(name)
     if (unified !== undefined) this.topicsByUnifiedName.set(unified, name)
+    this.structureChanged()
     return topic
   }
 
@@ -151,7 +154,29 @@ export class ClusterState {
     const unified = unifiedTopicName(name)
     if (unified !== undefined && this.topicsByUnifiedName.get(unified) === name)
       this.topicsByUnifiedName.delete(unified)
+    this.structureChanged()
     return true
+  }
+
+  /**
+   * Calls `listener` once, at the next topic creation, topic deletion or partition addition (or
+   * `structureChanged()` call); returns a function that cancels it. `waitForRecords` waits on it
+   * for topics and partitions that do not exist yet, as fetches wait on `PartitionLog.onAppend`.
+   */
+  onStructureChange(listener: () => void): () => void {
+    this.structureWaiters.push(listener)
+    return () => {
+      const i = this.structureWaiters.indexOf(listener)
+      if (i >= 0) this.structureWaiters.splice(i, 1)
+    }
+  }
+
+  /** Wakes the `onStructureChange` listeners. */
+  structureChanged(): void {
+    if (this.structureWaiters.length === 0) return
+    const waiters = this.structureWaiters
+    this.structureWaiters = []
+    for (const w of waiters) w()
   }
 
   /**

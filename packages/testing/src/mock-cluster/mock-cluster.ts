@@ -9,10 +9,18 @@ import {
   type RequestHeader,
   recordTimestamp,
 } from '@tributary/core/protocol'
+import type { MockInspectorOptions } from '../inspector/options.js'
+import type { Inspector } from '../inspector/server.js'
 import { type BrokerInfo, ClusterState } from './cluster-state.js'
 import { loadInstalledCodecs } from './codecs.js'
 import { TOPIC_CONFIGS } from './config-schema.js'
 import { validateTopicConfigs } from './config-store.js'
+import {
+  type DecodedRecordOf,
+  type DecodedRecordsOptions,
+  decodeRecords,
+  type RecordDeserializers,
+} from './decoded-records.js'
 import { FetchSessionCaches } from './fetch-sessions.js'
 import { type MockGroupOptions, resolveGroupConfig } from './groups/config.js'
 import type { MockCommittedOffset, MockGroup, MockGroupEvent } from './groups/types.js'
@@ -51,6 +59,7 @@ import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl/handlers.j
 import type { MockSaslOptions, MockTlsOptions } from './sasl/options.js'
 import { SaslServer } from './sasl/server.js'
 import { MAX_PARTITIONS_PER_TOPIC } from './topic-rules.js'
+import { type RecordWaitSource, type WaitForRecordsOptions, waitForRecords } from './wait-for-records.js'
 
 /** A topic to create when the cluster starts. */
 export interface MockTopicConfig {
@@ -113,6 +122,12 @@ export interface MockClusterOptions {
    * size limits (see MockGroupOptions for Kafka's names and defaults).
    */
   groups?: MockGroupOptions | undefined
+  /**
+   * A web inspector on 127.0.0.1 (`uiUrl`): brokers, topics, records, groups, transactions, the live
+   * request log, and buttons for the faults. `true` for a free port; `{ port, registry }` to choose
+   * the port or decode records through a MockSchemaRegistry. It stops with the cluster.
+   */
+  ui?: boolean | MockInspectorOptions | undefined
 }
 
 /** A record as a consumer would see it, decoded from the stored batches. */
@@ -210,6 +225,7 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
   private readonly host: BrokerHost
   private stopped = false
   private readonly sessionCaches: FetchSessionCaches
+  private inspector: Inspector | undefined
 
   private constructor(options: MockClusterOptions) {
     super()
@@ -281,6 +297,13 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
       for (const topic of options.topics ?? [])
         cluster.createTopic(topic.name, topic.partitions ?? 1, topic.replicationFactor, topic.configs)
       for (const broker of cluster.brokerList) await broker.start()
+      if (options.ui !== undefined && options.ui !== false) {
+        const { Inspector } = await import('../inspector/server.js')
+        cluster.inspector = await Inspector.start(
+          { cluster, state: cluster.state, latencyOf: (id) => cluster.requireBroker(id).latencyMs },
+          options.ui === true ? {} : options.ui,
+        )
+      }
     } catch (error) {
       await cluster.stop()
       throw error
@@ -379,6 +402,11 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
     return this.brokerList.map((b) => `${b.host}:${b.port}`)
   }
 
+  /** The web inspector's address (`http://127.0.0.1:<port>/`) when started with `ui`; undefined otherwise. */
+  get uiUrl(): string | undefined {
+    return this.inspector?.url
+  }
+
   /** The brokers: id, host, port and whether each is running. */
   get brokers(): BrokerInfo[] {
     return [...this.state.brokers]
@@ -413,6 +441,13 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
     return [...this.state.topics.keys()]
   }
 
+  /** The number of partitions of a topic (RangeError for an unknown topic). */
+  partitionCount(topic: string): number {
+    const t = this.state.topics.get(topic)
+    if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    return t.partitions.length
+  }
+
   /** The leader broker id of a partition. */
   leaderOf(topic: string, partition: number): number {
     return this.requirePartition(topic, partition).leader
@@ -433,6 +468,11 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
     if (t === undefined) throw new RangeError(`unknown topic '${topic}'`)
     const options =
       typeof partitionOrOptions === 'number' ? { partition: partitionOrOptions } : (partitionOrOptions ?? {})
+    if ('deserializers' in options) {
+      throw new TypeError(
+        'records() returns bytes; for records read by deserializers, await decodedRecords(topic, options)',
+      )
+    }
     const partition = options.partition
     const committedOnly = options.isolation === 'read_committed'
     const partitions = partition === undefined ? t.partitions : [this.requirePartition(topic, partition)]
@@ -466,6 +506,80 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
       }
     }
     return out
+  }
+
+  /**
+   * The records of `records(topic, options)` with keys, values and header values read by
+   * `deserializers` (Avro or Protobuf through a MockSchemaRegistry, JSON, string: any
+   * `Deserializer`), typed by what they return; a part without a deserializer stays bytes. Async
+   * because deserializers are (a registry-backed one fetches its schemas). Rejects naming the first
+   * record that does not read.
+   */
+  decodedRecords<D extends RecordDeserializers>(
+    topic: string,
+    options: DecodedRecordsOptions<D>,
+  ): Promise<Array<DecodedRecordOf<D>>> {
+    const { deserializers, ...which } = options
+    try {
+      return decodeRecords(this.records(topic, which), deserializers)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /**
+   * Waits until the topic (or `partition`) holds `count` records (`isolation: 'read_committed'`:
+   * committed ones), woken by appends, not by polling; a topic or partition that does not exist yet
+   * is waited for too. Resolves with the records then present (at least `count`, as `records()`
+   * lists them; decoded as `decodedRecords` does when `deserializers` are given). Rejects after
+   * `timeoutMs` (default 4,000) with a WaitForRecordsTimeoutError saying what did arrive: the count
+   * per partition and the last records' keys and values, shortened; or when the cluster stops or
+   * `signal` aborts.
+   */
+  waitForRecords(topic: string, options: WaitForRecordsOptions): Promise<MockRecord[]>
+  waitForRecords<D extends RecordDeserializers>(
+    topic: string,
+    options: WaitForRecordsOptions & { deserializers: D },
+  ): Promise<Array<DecodedRecordOf<D>>>
+  waitForRecords(
+    topic: string,
+    options: WaitForRecordsOptions & { deserializers?: RecordDeserializers },
+  ): Promise<unknown[]> {
+    const source: RecordWaitSource = {
+      partitionsOf: (name) => this.state.topics.get(name)?.partitions,
+      topicNames: () => this.topics(),
+      records: (name, which) => this.records(name, which),
+      onStructureChange: (listener) => this.state.onStructureChange(listener),
+      stopped: () => this.stopped,
+    }
+    return waitForRecords(source, topic, options)
+  }
+
+  /**
+   * Empties a topic's records (every topic's without a name), for a test fixture: every partition's
+   * log start offset moves up to its end, as DeleteRecords up to the high watermark does. Offsets keep
+   * growing (the next record gets the offset it would have got), so running consumers, fetch
+   * sessions and idempotent producers' sequences go on undisturbed, and `records()` and
+   * `waitForRecords` see only what comes after. Committed offsets of consumer groups below the new
+   * log start are moved up to it (metadata kept), as if the group had consumed the cleared records:
+   * a group resumes at the first record produced after `clear()`, and `lag()` counts only those.
+   * Topics, configs, groups and transactions stay. Throws a RangeError for an unknown topic.
+   */
+  clear(topic?: string): void {
+    const one = topic === undefined ? undefined : this.state.topics.get(topic)
+    if (topic !== undefined && one === undefined) throw new RangeError(`unknown topic '${topic}'`)
+    const topics = one === undefined ? [...this.state.topics.values()] : [one]
+    for (const t of topics) for (const p of t.partitions) p.log.advanceLogStartOffset(p.log.logEndOffset)
+    const offsets = this.state.groups.offsets
+    for (const groupId of offsets.groupIds()) {
+      for (const { topic: name, partition, committed } of offsets.list(groupId)) {
+        if (one !== undefined && name !== one.name) continue
+        const start = this.state.partition(name, partition)?.log.logStartOffset
+        if (start !== undefined && committed.offset < start) {
+          offsets.put(groupId, name, partition, { ...committed, offset: start })
+        }
+      }
+    }
   }
 
   /** Raw stored batches of a partition (bytes as the producer sent them, offsets assigned). */
@@ -732,11 +846,14 @@ export class MockCluster extends EventEmitter<{ request: [MockRequestLogEntry]; 
       }))
   }
 
-  /** Stops every broker and closes every connection. */
+  /** Stops every broker and the web inspector, and closes every connection. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    // Wakes pending waitForRecords calls, which reject: the cluster stopped.
+    this.state.structureChanged()
     this.state.groups.stop()
+    await this.inspector?.stop()
     await Promise.all(this.brokerList.map((b) => b.stop()))
     this.removeAllListeners()
   }

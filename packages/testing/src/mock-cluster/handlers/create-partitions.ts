@@ -137,4 +137,5 @@ function addPartitions(state: ClusterState, topic: TopicState, replicas: number[
       log: new PartitionLog(),
     })
   }
+  state.structureChanged()
 }

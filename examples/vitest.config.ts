@@ -1,0 +1,3 @@
+import { packageVitestConfig } from '../vitest.config.base.js'
+
+export default packageVitestConfig()
