@@ -82,7 +82,13 @@ export class RecordAccumulator {
       batch.closed = true
       batch = undefined
     }
-    if (batch !== undefined && batch.recordCount > 0 && batch.sizeBytes + estimate > this.options.batchBytes) {
+    // `estimate` may be an upper bound: the exact size decides before a batch is closed early.
+    if (
+      batch !== undefined &&
+      batch.recordCount > 0 &&
+      batch.sizeBytes + estimate > this.options.batchBytes &&
+      batch.sizeBytes + batch.sizeOfNext(timestamp, key, value, headers) > this.options.batchBytes
+    ) {
       batch.closed = true
       closedFull = batch
       batch = undefined

@@ -1,7 +1,13 @@
 import { crc32c } from '../protocol/buffer/crc32c.js'
 import { Reader } from '../protocol/buffer/reader.js'
 import { Writer } from '../protocol/buffer/writer.js'
-import { type EncodableBytes, type EncodableHeader, readRecord, writeRecord } from '../protocol/records/record.js'
+import {
+  type EncodableBytes,
+  type EncodableHeader,
+  readRecord,
+  recordSize,
+  writeRecord,
+} from '../protocol/records/record.js'
 import {
   RECORD_BATCH_HEADER_SIZE,
   reserveRecordBatchHeader,
@@ -97,6 +103,17 @@ export class ProducerBatch {
   /** Sequence of the last record, not wrapped; -1 without a sequence. */
   get lastSequence(): number {
     return this.sequence < 0 ? -1 : this.sequence + this.recordCount - 1
+  }
+
+  /** Exact encoded size the record would take as this batch's next record. */
+  sizeOfNext(
+    timestamp: number,
+    key: EncodableBytes,
+    value: EncodableBytes,
+    headers: readonly EncodableHeader[] | undefined,
+  ): number {
+    const delta = this.recordCount === 0 ? 0 : timestamp - this.baseTimestamp
+    return recordSize(this.recordCount, delta, key, value, headers)
   }
 
   /** Appends one record; returns its encoded size. */
