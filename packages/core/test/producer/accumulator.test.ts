@@ -25,6 +25,18 @@ describe('RecordAccumulator', () => {
     expect(acc.queue('t', 0).batches).toHaveLength(2)
   })
 
+  it('keeps a record in the open batch when only its upper-bound estimate, not its exact size, would pass batchBytes', () => {
+    const acc = new RecordAccumulator({ batchBytes: 200, bufferBytes: 10_000 })
+    const q = acc.queue('t', 0)
+    const first = add(acc, 0, 'x'.repeat(50))
+    const value = 'y'.repeat(50)
+    // A string value's bound counts three bytes a character; its UTF-8 is 50 bytes and fits.
+    const second = acc.append(q, 3 * 50 + 10, 1_000, 1_000, null, value, undefined, target, 1, 2_000, 1_000)
+    expect(second.batch).toBe(first.batch)
+    expect(second.closedFull).toBeUndefined()
+    expect(first.batch.recordCount).toBe(2)
+  })
+
   it('starts a new batch for a record with another delivery timeout, so a batch shares one deadline', () => {
     const acc = new RecordAccumulator({ batchBytes: 10_000, bufferBytes: 10_000 })
     const a = add(acc, 0, 'a', 1_000)
