@@ -2,8 +2,8 @@
 // The consumer type test: does an application that installs only what the READMEs say compile, in
 // strict TypeScript, against the packages as they would be published?
 //
-// 1. builds @tributary/core, schema-registry, serializer-avro and testing (Nx; a cache hit when
-//    nothing changed) and packs them with `npm pack`;
+// 1. builds @tributary/core, schema-registry, serializer-avro, serializer-json-schema and testing
+//    (Nx; a cache hit when nothing changed) and packs them with `npm pack`;
 // 2. reads the install commands (the first ```sh block) of the READMEs of the packages the app
 //    uses, and installs exactly those packages into a throwaway project in a temp directory:
 //    @tributary/* from the tarballs (npm `overrides` send their internal @tributary/* dependencies to
@@ -36,8 +36,8 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
 const say = (message) => console.log(`consumer-types [${elapsed()}]: ${message}`)
 
 /** The packages whose READMEs the app follows, and the internal ones they depend on (packed too). */
-const used = ['core', 'serializer-avro', 'testing']
-const packed = ['core', 'schema-registry', 'serializer-avro', 'testing']
+const used = ['core', 'serializer-avro', 'serializer-json-schema', 'testing']
+const packed = ['core', 'schema-registry', 'serializer-avro', 'serializer-json-schema', 'testing']
 
 const run = (command, argv, options = {}) =>
   execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options })

@@ -33,18 +33,32 @@ function typeOnly(_body: () => unknown): void {}
 describe('Producer types with schema serializers', () => {
   const { track } = useHarness({ closeTimeoutMs: 1000 })
 
-  it('new Producer({ serializers: { value: avroSerializer<Order>(...) } }) makes send require an Order value', () => {
+  it('new Producer({ serializers: { value: avroSerializer<Order>(...) } }) makes send require an Order value (or a tombstone)', () => {
     const producer = new Producer({
       bootstrapBrokers,
       serializers: { value: avroSerializer<Order>({ schema: orderSchema, registry }) },
     })
     track(producer)
     type Sent = Parameters<typeof producer.send>[0]
-    expectTypeOf<Sent['value']>().toEqualTypeOf<Order>()
+    // A schema serializer takes null as a tombstone (a delete), as stringSerializer does, so the value
+    // type the producer infers is `Order | null` without the user writing `avroSerializer<Order | null>`.
+    expectTypeOf<Sent['value']>().toEqualTypeOf<Order | null>()
     expectTypeOf(avroSerializer<Order>({ schema: orderSchema })).toEqualTypeOf<AvroSerializer<Order>>()
+    // The producer's own type parameters stay what the user wrote: a tombstone-accepting serializer
+    // fits a Producer<string, Order>, which then refuses null.
+    const strict = new Producer<string, Order>({
+      bootstrapBrokers,
+      serializers: { key: stringSerializer(), value: avroSerializer<Order>({ schema: orderSchema, registry }) },
+    })
+    track(strict)
+    expectTypeOf<Parameters<typeof strict.send>[0]['value']>().toEqualTypeOf<Order>()
 
     typeOnly(() => {
       void producer.send({ topic: 'orders', value: { id: 'o-1', total: 12 } })
+      // a tombstone
+      void producer.send({ topic: 'orders', key: undefined, value: null })
+      // @ts-expect-error Producer<string, Order> was asked for without tombstones
+      void strict.send({ topic: 'orders', value: null })
       // @ts-expect-error the value must be an Order, not a string
       void producer.send({ topic: 'orders', value: 'not an order' })
       // @ts-expect-error the value must be a whole Order (total is missing)
@@ -71,7 +85,7 @@ describe('Producer types with schema serializers', () => {
     })
     track(producer)
     expectTypeOf<Parameters<typeof producer.send>[0]>().toEqualTypeOf<
-      ProducerRecord<string, Order, string, Buffer | string | null>
+      ProducerRecord<string | null, Order | null, string, Buffer | string | null>
     >()
     typeOnly(() => {
       void producer.send({ topic: 'orders', key: 'o-1', value: { id: 'o-1', total: 12 } })
@@ -89,9 +103,10 @@ describe('Producer types with schema serializers', () => {
       serializers: { key: stringSerializer(), value: protobufSerializer<Order>({ type: Order }) },
     })
     track(producer)
-    expectTypeOf<Parameters<typeof producer.send>[0]['value']>().toEqualTypeOf<Order>()
+    expectTypeOf<Parameters<typeof producer.send>[0]['value']>().toEqualTypeOf<Order | null>()
     typeOnly(() => {
       void producer.send({ topic: 'orders', key: 'o-1', value: { id: 'o-1', total: 1 } })
+      void producer.send({ topic: 'orders', key: 'o-1', value: null })
       // @ts-expect-error the value must be an Order
       void producer.send({ topic: 'orders', key: 'o-1', value: { id: 1 } })
     })

@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.config.base.js'
 
-export default packageConfig({ index: 'src/index.ts' })
+// `import.meta.url` in the CommonJS build: protobuf-es.ts loads the optional @bufbuild/protobuf with createRequire.
+export default packageConfig({ index: 'src/index.ts' }, { shims: true })

@@ -1,5 +1,5 @@
-// An application as a user writes it against the published packages: core + serializer-avro (with a
-// schema registry) + testing. scripts/check-consumer-types.mjs compiles it with strict TypeScript in a
+// An application as a user writes it against the published packages: core + serializer-avro and
+// serializer-json-schema (with a schema registry, types inferred from `as const` schemas) + testing. scripts/check-consumer-types.mjs compiles it with strict TypeScript in a
 // throwaway project that has only what the packages' READMEs say to install, under several module
 // settings (nodenext as ESM and as CommonJS, node16, commonjs/node10, bundler).
 import {
@@ -16,6 +16,7 @@ import {
 } from '@tributary/core'
 import { SchemaRegistryClient } from '@tributary/schema-registry'
 import { avroDeserializer, avroSerializer } from '@tributary/serializer-avro'
+import { type JsonSchemaType, jsonSchemaDeserializer, jsonSchemaSerializer } from '@tributary/serializer-json-schema'
 import {
   type DecodedRecord,
   jsonDeserializer,
@@ -41,6 +42,25 @@ const orderSchema = {
     { name: 'total', type: 'double' },
   ],
 }
+
+/** Types from schemas: written `as const`, a schema gives the value type. */
+const paymentSchema = {
+  title: 'Payment',
+  type: 'object',
+  properties: { id: { type: 'string' }, amount: { type: 'number' }, currency: { enum: ['EUR', 'USD'] } },
+  required: ['id', 'amount', 'currency'],
+  additionalProperties: false,
+} as const
+export type Payment = JsonSchemaType<typeof paymentSchema>
+
+const refundSchema = {
+  type: 'record',
+  name: 'Refund',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'reason', type: ['null', 'string'], default: null },
+  ],
+} as const
 
 /** Code under test takes a ProducerLike, so tests can hand it a MockProducer. */
 export async function placeOrder(producer: ProducerLike<string, Order>, order: Order): Promise<RecordMetadata> {
@@ -87,6 +107,25 @@ export async function main(): Promise<void> {
     const n: number | undefined = waited[0]?.value?.n
     console.log(decoded[0]?.value?.total, n)
     cluster.clear('orders')
+
+    // Inferred value types, tombstones (null) included.
+    const payments = new Producer({
+      bootstrapBrokers: cluster.bootstrapBrokers,
+      serializers: {
+        key: stringSerializer(),
+        value: jsonSchemaSerializer({ schema: paymentSchema, registry }),
+      },
+    })
+    await payments.send({ topic: 'payments', key: 'p-1', value: { id: 'p-1', amount: 3, currency: 'EUR' } })
+    await payments.send({ topic: 'payments', key: 'p-1', value: null })
+    await payments.close()
+    const readPayment = jsonSchemaDeserializer({ registry, schema: paymentSchema })
+    const payment: Payment | null = await readPayment(cluster.records('payments')[0]?.value ?? null)
+    const refunds = avroSerializer({ schema: refundSchema, registry })
+    const refund = await refunds({ id: 'r-1' }, { topic: 'refunds', part: 'value' })
+    const readRefund = avroDeserializer({ schema: refundSchema, registry })
+    const back: { id: string; reason: string | null } | null = await readRefund(refund)
+    console.log(payment?.currency, back?.reason)
 
     const json: Serializer<{ n: number }> = jsonSerializer<{ n: number }>()
     const mockProducer = new MockProducer<string, { n: number }>({

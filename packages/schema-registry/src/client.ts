@@ -270,6 +270,15 @@ export class SchemaRegistryClient {
   }
 
   /**
+   * The registry's schema contexts (`GET /contexts`): `'.'`, the default context, and each context
+   * in use, such as `'.staging'`. A subject in a context is named `:.staging:orders-value`; pass it
+   * as the `subject` (or return it from a strategy) like any other. Not cached.
+   */
+  async getContexts(): Promise<string[]> {
+    return this.request<string[]>('GET', '/contexts')
+  }
+
+  /**
    * Whether a schema is compatible with a version of a subject (default the latest), under the
    * subject's compatibility level. Never cached.
    */

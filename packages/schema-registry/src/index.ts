@@ -8,10 +8,26 @@ export {
   SchemaRegistryClient,
   type SchemaRegistryClientOptions,
 } from './client.js'
+export {
+  DeserializationError,
+  type DeserializationErrorOptions,
+  type DeserializationPart,
+} from './errors/deserialization-error.js'
 export { SchemaRegistryErrorCodes } from './errors/error-codes.js'
+export { SchemaNotRegisteredError } from './errors/schema-not-registered-error.js'
 export { SchemaRegistryConnectionError } from './errors/schema-registry-connection-error.js'
 export { SchemaRegistryError, type SchemaRegistryErrorOptions } from './errors/schema-registry-error.js'
 export { WireFormatError } from './errors/wire-format-error.js'
+export {
+  type DeserializerContext,
+  resolveWriterSchema,
+  type SchemaRegistrySerializerOptions,
+  SubjectCache,
+  subjectNameOf,
+  type WriterSchema,
+  type WriterSchemaMode,
+  writerSchemaMode,
+} from './serde.js'
 export {
   RecordNameStrategy,
   type SubjectNameContext,

@@ -67,6 +67,13 @@ describe('SchemaRegistryClient', () => {
     expect(await client.register('people-value', user)).toBe(1)
   })
 
+  it('lists contexts; a context-qualified subject is a subject like any other', async () => {
+    expect(await client.getContexts()).toEqual(['.'])
+    const id = await client.register(':.staging:users-value', user)
+    expect((await client.getLatest(':.staging:users-value')).id).toBe(id)
+    expect(await client.getContexts()).toEqual(['.', '.staging'])
+  })
+
   it('caches ids by subject and schema and schemas by id: the hot path does no HTTP after the first', async () => {
     const id = await client.register('users-value', user)
     await client.register('users-value', user)

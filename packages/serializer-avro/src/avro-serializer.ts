@@ -1,14 +1,17 @@
 import { Buffer } from 'node:buffer'
 import { SerializationError, type Serializer, type SerializerContext } from '@tributary/core'
 import {
+  resolveWriterSchema,
   type SchemaReference,
-  type SchemaRegistryClient,
-  type SubjectNameStrategy,
-  TopicNameStrategy,
+  type SchemaRegistrySerializerOptions,
+  SubjectCache,
+  subjectNameOf,
   WIRE_HEADER_SIZE,
+  writerSchemaMode,
   writeWireHeader,
 } from '@tributary/schema-registry'
 import type * as avro from 'avsc'
+import type { AvroLogicalTypeMap, AvroValue, NoLogicalTypes } from './avro-infer.js'
 import {
   type AvroParseOptions,
   type AvroSchemaInput,
@@ -21,31 +24,31 @@ import { AvroValidationError } from './avro-validation-error.js'
 import { parseRegisteredSchema } from './registered-schema.js'
 
 /** Options of `avroSerializer`. */
-export interface AvroSerializerOptions extends AvroParseOptions {
-  /** The writer schema: an avsc Type, a schema object, or its JSON text. Optional only with `useLatest`. */
-  schema?: AvroSchemaInput | undefined
+export interface AvroSerializerOptions<
+  S extends AvroSchemaInput = AvroSchemaInput,
+  L extends AvroLogicalTypeMap = AvroLogicalTypeMap,
+> extends Omit<AvroParseOptions, 'logicalTypes'>,
+    SchemaRegistrySerializerOptions {
+  /**
+   * The writer schema: a schema object (written inline or `as const`, the value type is inferred from
+   * it), its JSON text, a bare type name (`'string'`), or an avsc Type. Optional only with
+   * `useLatestVersion` or `useSchemaId`.
+   */
+  schema?: S | undefined
   /** The writer schema as an avsc Type (the same as passing a Type as `schema`). */
   type?: avro.Type | undefined
-  /**
-   * A schema registry client: values are written in the Confluent wire format (magic byte 0, the schema
-   * id, the Avro binary). Without it, plain Avro binary.
-   */
-  registry?: SchemaRegistryClient | undefined
-  /** A fixed subject; default from `strategy`. */
-  subject?: string | undefined
-  /** How the subject is named; default `TopicNameStrategy` (`<topic>-key` / `<topic>-value`). */
-  strategy?: SubjectNameStrategy | undefined
-  /** Register the schema when the subject lacks it (default true, as `auto.register.schemas`); false only looks it up. */
-  autoRegister?: boolean | undefined
-  /** Write with the subject's latest registered schema instead (as `use.latest.version`); default false. */
-  useLatest?: boolean | undefined
   /** Registered schemas this one refers to by name (sent when registering). */
   references?: readonly SchemaReference[] | undefined
+  /**
+   * Implementations of logical types by name, e.g. `{ 'timestamp-millis': DateType }` (avsc's
+   * `logicalTypes`); a logical type without one reads and writes as its underlying type.
+   */
+  logicalTypes?: L | undefined
 }
 
-/** A core `Serializer<T>` that writes Avro, with the writer type at hand. */
-export interface AvroSerializer<T> extends Serializer<T> {
-  /** The local writer type; undefined when only `useLatest` names the schema. */
+/** A core `Serializer` that writes Avro, with the writer type at hand. `null` is a tombstone, whatever `T`. */
+export interface AvroSerializer<T> extends Serializer<T | null> {
+  /** The local writer type; undefined when only `useLatestVersion` or `useSchemaId` names the schema. */
   readonly type: avro.Type | undefined
 }
 
@@ -65,20 +68,26 @@ interface SubjectState {
  * it are serialized synchronously, with no HTTP; a failed look-up fails those records and is tried again
  * for the next one.
  */
-export function avroSerializer<T>(options: AvroSerializerOptions): AvroSerializer<T> {
+export function avroSerializer<
+  T = never,
+  const S extends AvroSchemaInput = AvroSchemaInput,
+  const L extends AvroLogicalTypeMap = NoLogicalTypes,
+>(options: AvroSerializerOptions<S, L>): AvroSerializer<[T] extends [never] ? AvroValue<S, L, 'write'> : T> {
+  type V = [T] extends [never] ? AvroValue<S, L, 'write'> : T
   const given = options.type ?? options.schema
   const registry = options.registry
-  const useLatest = options.useLatest === true
-  if (given === undefined && !(useLatest && registry !== undefined)) {
-    throw new TypeError('avroSerializer needs a schema (or type), or useLatest with a registry')
+  const mode = registry === undefined ? undefined : writerSchemaMode(options, 'avroSerializer')
+  const fromRegistry = mode !== undefined && (mode.kind === 'latest' || mode.kind === 'id')
+  if (given === undefined && !fromRegistry) {
+    throw new TypeError('avroSerializer needs a schema (or type), or useLatestVersion or useSchemaId with a registry')
   }
   const localType = given === undefined ? undefined : toType(given, options)
   const localText = given === undefined || localType === undefined ? undefined : schemaText(given, localType)
   const encoder = new Encoder()
 
-  if (registry === undefined) {
+  if (registry === undefined || mode === undefined) {
     const type = localType as avro.Type
-    const plain = (value: T, context: SerializerContext): Buffer | null => {
+    const plain = (value: V | null, context: SerializerContext): Buffer | null => {
       if (value === null || value === undefined) return null
       validate(type, value, context)
       return encoder.encode(type, value, 0)
@@ -86,55 +95,36 @@ export function avroSerializer<T>(options: AvroSerializerOptions): AvroSerialize
     return Object.assign(plain, { type })
   }
 
-  const autoRegister = options.autoRegister !== false
-  const strategy = options.strategy ?? TopicNameStrategy
-  const fixedSubject = options.subject
   const references = options.references ?? []
-  const states = new Map<string, SubjectState | Promise<SubjectState>>()
+  const states = new SubjectCache<SubjectState>(async (subject) => {
+    const local = localText === undefined ? undefined : { schema: localText, references }
+    const writer = await resolveWriterSchema(registry, subject, mode, local)
+    if (writer.registered === undefined) return { id: writer.id, type: localType as avro.Type }
+    return { id: writer.id, type: await parseRegisteredSchema(registry, writer.registered, options) }
+  })
 
-  const resolve = async (subject: string): Promise<SubjectState> => {
-    if (useLatest) {
-      const latest = await registry.getLatest(subject)
-      return { id: latest.id, type: await parseRegisteredSchema(registry, latest, options) }
-    }
-    const schema = { schema: localText as string, references }
-    const id = autoRegister ? await registry.register(subject, schema) : await registry.getId(subject, schema)
-    return { id, type: localType as avro.Type }
-  }
-
-  const framed = (state: SubjectState, value: T, context: SerializerContext): Buffer => {
+  const framed = (state: SubjectState, value: unknown, context: SerializerContext): Buffer => {
     validate(state.type, value, context)
     const out = encoder.encode(state.type, value, WIRE_HEADER_SIZE)
     writeWireHeader(out, state.id)
     return out
   }
 
-  const serialize = (value: T, context: SerializerContext): Buffer | null | Promise<Buffer | null> => {
+  const serialize = (value: V | null, context: SerializerContext): Buffer | null | Promise<Buffer | null> => {
     if (value === null || value === undefined) return null
-    const subject =
-      fixedSubject ??
-      subjectFor(strategy, context, localType?.name, (error) => {
-        throw new SerializationError(context.part, context.topic, error)
-      })
-    const state = states.get(subject)
-    if (state !== undefined && !(state instanceof Promise)) return framed(state, value, context)
-    // First record of this subject: fail an invalid value at once, before waiting for the registry.
-    if (localType !== undefined && !useLatest) validate(localType, value, context)
-    let pending = state
-    if (pending === undefined) {
-      pending = resolve(subject).then(
-        (resolved) => {
-          states.set(subject, resolved)
-          return resolved
-        },
-        (error: unknown) => {
-          states.delete(subject)
-          throw error
-        },
-      )
-      states.set(subject, pending)
+    let subject: string
+    try {
+      subject = subjectNameOf(options, context.topic, context.part, localType?.name)
+    } catch (error) {
+      throw new SerializationError(context.part, context.topic, error)
     }
-    return pending.then(
+    const known = states.peek(subject)
+    if (known !== undefined) return framed(known, value, context)
+    // First record of this subject: fail an invalid value at once, before asking the registry.
+    if (localType !== undefined && !fromRegistry) validate(localType, value, context)
+    const state = states.get(subject)
+    if (!(state instanceof Promise)) return framed(state, value, context)
+    return state.then(
       (resolved) => framed(resolved, value, context),
       (error: unknown) => {
         throw SerializationError.isInstance(error) ? error : new SerializationError(context.part, context.topic, error)
@@ -148,23 +138,6 @@ function validate(type: avro.Type, value: unknown, context: SerializerContext): 
   if (type.isValid(value)) return
   const problems = validationProblems(type, value)
   throw new SerializationError(context.part, context.topic, new AvroValidationError(typeLabel(type), problems))
-}
-
-function subjectFor(
-  strategy: SubjectNameStrategy,
-  context: SerializerContext,
-  recordName: string | undefined,
-  fail: (error: unknown) => never,
-): string {
-  try {
-    return strategy({
-      topic: context.topic,
-      isKey: context.part === 'key' || context.part === 'headerKey',
-      recordName,
-    })
-  } catch (error) {
-    return fail(error)
-  }
 }
 
 /**

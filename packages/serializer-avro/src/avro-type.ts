@@ -16,7 +16,7 @@ export interface AvroParseOptions {
    * Implementations of logical types by name, e.g. `{ 'timestamp-millis': DateType }` (avsc's
    * `logicalTypes`). A logical type without one reads and writes as its underlying type.
    */
-  logicalTypes?: Record<string, LogicalTypeConstructor> | undefined
+  logicalTypes?: Readonly<Record<string, LogicalTypeConstructor>> | undefined
   /** Any other option of avsc's `Type.forSchema` (`wrapUnions`, `typeHook`, `namespace`, ...). */
   parseOptions?: Partial<avro.ForSchemaOptions> | undefined
 }

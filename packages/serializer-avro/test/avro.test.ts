@@ -1,6 +1,8 @@
 import { SerializationError } from '@tributary/core'
 import {
+  DeserializationError,
   RecordNameStrategy,
+  SchemaNotRegisteredError,
   SchemaRegistryClient,
   TopicRecordNameStrategy,
   WireFormatError,
@@ -242,10 +244,16 @@ describe('avroSerializer with a schema registry (Confluent wire format)', () => 
   })
 
   it('autoRegister: false only looks the schema up, and fails while the subject lacks it', async () => {
-    const serialize = avroSerializer<Order>({ schema: orderSchema, registry, autoRegister: false })
+    const serialize = avroSerializer<Order>({ schema: orderSchema, registry, autoRegisterSchemas: false })
     const error = await Promise.resolve(serialize(order, value)).catch((e: unknown) => e)
     expect(SerializationError.isInstance(error)).toBe(true)
     expect((error as { cause: { code: number } }).cause.code).toBe(40401)
+    expect(SchemaNotRegisteredError.isInstance((error as Error).cause)).toBe(true)
+    expect((error as Error).message).toBe(
+      "Could not serialize the value of a record for topic 'orders': the schema is not registered under subject " +
+        "'orders-value', and autoRegisterSchemas is false: register it first (or let the serializer register it) " +
+        "(Subject 'orders-value' not found.)",
+    )
     await mock.register('orders-value', JSON.stringify(orderSchema))
     const bytes = (await serialize(order, value)) as Buffer
     expect(bytes.readUInt32BE(1)).toBe(1)
@@ -279,8 +287,21 @@ describe('avroSerializer with a schema registry (Confluent wire format)', () => 
       'POST /subjects/orders-value/versions',
       'GET /schemas/ids/1',
     ])
-    await expect(read(Buffer.from([1, 2, 3, 4, 5, 6]))).rejects.toSatisfy(WireFormatError.isInstance)
-    await expect(read(Buffer.from([0, 0, 0, 0, 99, 6]))).rejects.toMatchObject({ code: 40403 })
+    const badMagic = await read(Buffer.from([1, 2, 3, 4, 5, 6]), value).catch((e: unknown) => e)
+    expect(DeserializationError.isInstance(badMagic)).toBe(true)
+    expect(badMagic).toMatchObject({ format: 'AVRO', topic: 'orders', part: 'value', subject: 'orders-value' })
+    expect(WireFormatError.isInstance((badMagic as Error).cause)).toBe(true)
+    const unknownId = await read(Buffer.from([0, 0, 0, 0, 99, 6])).catch((e: unknown) => e)
+    expect(unknownId).toMatchObject({ name: 'DeserializationError', schemaId: 99, cause: { code: 40403 } })
+    expect((unknownId as Error).message).toBe(
+      'Could not deserialize a record (Avro, schema id 99): The schema registry answered GET /schemas/ids/99 with HTTP 404: Schema 99 not found (error code 40403)',
+    )
+    // bytes that do not decode with the writer's schema
+    const truncated = await read(bytes.subarray(0, 8), value).catch((e: unknown) => e)
+    expect(truncated).toMatchObject({ name: 'DeserializationError', schemaId: 1, subject: 'orders-value' })
+    expect((truncated as Error).message).toMatch(
+      /^Could not deserialize the value of a record from topic 'orders' \(Avro, schema id 1, subject 'orders-value'\): /,
+    )
   })
 
   it('resolves schema references (named types registered under other subjects)', async () => {
@@ -305,5 +326,78 @@ describe('avroSerializer with a schema registry (Confluent wire format)', () => 
     const bytes = (await serialize({ items: [{ sku: 'a' }] }, value)) as Buffer
     expect(mock.schemaById(bytes.readUInt32BE(1)).references).toEqual(references)
     expect(await avroDeserializer({ registry })(bytes)).toEqual({ items: [{ sku: 'a' }] })
+  })
+
+  it('the deprecated autoRegister: false still only looks up', async () => {
+    const serialize = avroSerializer<Order>({ schema: orderSchema, registry, autoRegister: false })
+    const error = await Promise.resolve(serialize(order, value)).catch((e: unknown) => e)
+    expect(SchemaNotRegisteredError.isInstance((error as Error).cause)).toBe(true)
+  })
+
+  it('useLatestVersion fails clearly on a subject without schemas', async () => {
+    const serialize = avroSerializer<Order>({ registry, useLatestVersion: true })
+    const error = await Promise.resolve(serialize(order, value)).catch((e: unknown) => e)
+    expect((error as Error).message).toContain(
+      "subject 'orders-value' has no registered schema for useLatestVersion to write with: register one first",
+    )
+    expect(() => avroSerializer<Order>({ registry, useLatestVersion: true, autoRegisterSchemas: true })).toThrow(
+      'useLatestVersion registers nothing',
+    )
+  })
+
+  it('useSchemaId writes with that schema and id, after checking the subject has it', async () => {
+    const v2 = { ...orderSchema, fields: [...orderSchema.fields, { name: 'currency', type: 'string', default: 'EUR' }] }
+    await mock.register('orders-value', JSON.stringify(orderSchema))
+    await mock.register('orders-value', JSON.stringify(v2))
+    const byId = avroSerializer<Order>({ schema: orderSchema, registry, useSchemaId: 2 })
+    const bytes = (await byId(order, value)) as Buffer
+    expect(bytes.readUInt32BE(1)).toBe(2)
+    expect(await avroDeserializer({ registry })(bytes)).toEqual({ ...order, currency: 'EUR' })
+    expect(mock.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /schemas/ids/2',
+      'POST /subjects/orders-value',
+    ])
+    expect(mock.requests()[0]?.query).toMatchObject({ subject: 'orders-value' })
+    const elsewhere = avroSerializer<Order>({ schema: orderSchema, registry, useSchemaId: 2, subject: 'other' })
+    const error = await Promise.resolve(elsewhere(order, value)).catch((e: unknown) => e)
+    expect((error as Error).message).toContain(
+      "schema id 2 (useSchemaId) is not registered under subject 'other': register it there first",
+    )
+    const missing = await Promise.resolve(avroSerializer<Order>({ registry, useSchemaId: 77 })(order, value)).catch(
+      (e: unknown) => e,
+    )
+    expect((missing as Error).message).toContain('schema id 77 (useSchemaId) is not registered')
+    expect(() => avroSerializer<Order>({ registry, useSchemaId: -1 })).toThrow('useSchemaId must be a schema id')
+  })
+
+  it('normalizeSchemas registers and looks up the normalized schema', async () => {
+    const reordered = { fields: orderSchema.fields, name: 'Order', type: 'record', namespace: 'com.acme' }
+    const first = (await avroSerializer<Order>({ schema: orderSchema, registry, normalizeSchemas: true })(
+      order,
+      value,
+    )) as Buffer
+    const second = (await avroSerializer<Order>({
+      schema: reordered,
+      registry,
+      normalizeSchemas: true,
+      autoRegisterSchemas: false,
+    })(order, value)) as Buffer
+    expect(second.readUInt32BE(1)).toBe(first.readUInt32BE(1))
+    expect(mock.requests().map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`)).toEqual([
+      'POST /subjects/orders-value/versions {"normalize":"true"}',
+      'POST /subjects/orders-value {"normalize":"true"}',
+    ])
+  })
+
+  it('deserializes records as plain objects by default (toStrictEqual holds); plain: false keeps avsc records', async () => {
+    const bytes = (await avroSerializer<Order>({ schema: orderSchema, registry })(order, value)) as Buffer
+    const read = await avroDeserializer<Order>({ registry, schema: orderSchema })(bytes)
+    expect(read).toStrictEqual(order)
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(read?.items[0])).toBe(Object.prototype)
+    const instances = await avroDeserializer<Order>({ registry, schema: orderSchema, plain: false })(bytes)
+    expect(instances).toEqual(order)
+    expect(instances).not.toStrictEqual(order)
+    expect(Object.getPrototypeOf(instances)).not.toBe(Object.prototype)
   })
 })

@@ -64,17 +64,20 @@ export function fileNameOf(object: protobuf.ReflectionObject): string | undefine
 /** The top-level messages, enums and services declared in one file (by protobufjs file name), in order. */
 export function declarationsOf(root: protobuf.Root, filename: string | undefined): protobuf.ReflectionObject[] {
   const out: protobuf.ReflectionObject[] = []
+  const wellKnown: protobuf.ReflectionObject[] = []
   const walk = (ns: protobuf.Namespace): void => {
     for (const nested of ns.nestedArray) {
       if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
-        if ((nested.filename ?? undefined) === filename && !isWellKnown(nested)) out.push(nested)
+        if ((nested.filename ?? undefined) === filename) (isWellKnown(nested) ? wellKnown : out).push(nested)
       } else if (nested instanceof protobuf.Namespace) {
         walk(nested)
       }
     }
   }
   walk(root)
-  return out
+  // Well-known types are the registry's own files, not part of the user's; but a file that declares
+  // nothing else is one of them (a value that is itself a google.protobuf.Timestamp, say).
+  return out.length > 0 ? out : wellKnown
 }
 
 /**

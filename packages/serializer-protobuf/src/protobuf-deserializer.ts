@@ -1,46 +1,108 @@
 import { Buffer } from 'node:buffer'
-import type { SerializerContext } from '@tributary/core'
-import { decodeProtobufWireFormat, type Schema, type SchemaRegistryClient } from '@tributary/schema-registry'
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf'
+import {
+  DeserializationError,
+  type DeserializerContext,
+  decodeProtobufWireFormat,
+  type Schema,
+  type SchemaRegistryClient,
+  type SubjectNameStrategy,
+  subjectNameOf,
+} from '@tributary/schema-registry'
 import protobuf from 'protobufjs'
 import descriptor from 'protobufjs/ext/descriptor.js'
 import { declarationsOf } from './proto-file.js'
+import { bufbuild, type DescMessageLike, isDescMessage } from './protobuf-es.js'
 
 /** Options of `protobufDeserializer`. */
-export interface ProtobufDeserializerOptions {
+export interface ProtobufDeserializerOptions<M extends protobuf.Type | DescMessageLike = protobuf.Type> {
   /**
-   * The message type to read into. Required without a registry; with one, optional: without it, the
-   * writer's schema is fetched by id (with its references) and the message found by its indexes.
+   * The message type to read into: a protobufjs Type, or a protobuf-es message schema (then values are
+   * its messages, typed). Required without a registry; with one, optional: without it, the writer's
+   * schema is fetched by id (with its references) and the message found by its indexes (protobufjs).
    */
-  type?: protobuf.Type | undefined
+  type?: M | undefined
   /** Read the Confluent wire format (schema id, message indexes), fetching writer schemas by id when needed. */
   registry?: SchemaRegistryClient | undefined
-  /** Return plain objects (`Type.toObject` with these options, e.g. `{ enums: String, longs: String }`) instead of messages. */
+  /**
+   * protobufjs: return plain objects (`Type.toObject`) instead of messages; default false (messages,
+   * the type protobufjs code works with). protobuf-es messages are plain objects already.
+   */
+  plain?: boolean | undefined
+  /** protobufjs: plain objects with these `Type.toObject` options (e.g. `{ enums: String, longs: String }`); implies `plain`. */
   toObject?: protobuf.IConversionOptions | undefined
+  /** The subject named in errors; default from `strategy` and the context's topic. */
+  subject?: string | undefined
+  /** How the subject named in errors is found; default `TopicNameStrategy`. */
+  strategy?: SubjectNameStrategy | undefined
 }
 
 /** Reads one record's bytes back into a message (or plain object); `null` stays `null`. */
 export type ProtobufDeserializer<T> = (
   data: Uint8Array | null | undefined,
-  context?: Partial<SerializerContext>,
+  context?: DeserializerContext,
 ) => Promise<T | null>
 
 const MAIN_FILE = 'schema.proto'
 
 /**
+ * Reads Protobuf into the messages of a protobuf-es schema (`@bufbuild/protobuf` v2), typed as its
+ * generated message type: with a `registry` from the Confluent wire format, without from plain Protobuf.
+ */
+export function protobufDeserializer<const D extends DescMessage>(
+  options: ProtobufDeserializerOptions<D> & { type: D },
+): ProtobufDeserializer<MessageShape<D>>
+/**
  * Reads Protobuf written by `protobufSerializer` or any Confluent-compatible serializer: with a
  * `registry`, the Confluent wire format (schema id and message indexes, read as the Java
- * deserializer reads them); without, plain Protobuf into `type`.
+ * deserializer reads them); without, plain Protobuf into `type`. What cannot be read fails with a
+ * `DeserializationError` carrying the schema id, the subject when known, and the cause.
  */
 export function protobufDeserializer<T = protobuf.Message>(
-  options: ProtobufDeserializerOptions,
-): ProtobufDeserializer<T> {
-  const { type, registry, toObject } = options
-  const finish = (t: protobuf.Type, message: protobuf.Message): T =>
-    (toObject === undefined ? message : t.toObject(message, toObject)) as T
+  options: ProtobufDeserializerOptions<protobuf.Type>,
+): ProtobufDeserializer<T>
+export function protobufDeserializer(
+  options: ProtobufDeserializerOptions<protobuf.Type | DescMessage>,
+): ProtobufDeserializer<unknown> {
+  const { registry } = options
+  const es = isDescMessage(options.type) ? options.type : undefined
+  const type = es === undefined ? (options.type as protobuf.Type | undefined) : undefined
+  const toObject = options.toObject ?? (options.plain === true ? {} : undefined)
+  const finish = (t: protobuf.Type, message: protobuf.Message): unknown =>
+    toObject === undefined ? message : t.toObject(message, toObject)
+  const decodeInto = (payload: Uint8Array): unknown => {
+    if (es !== undefined) return bufbuild().fromBinary(es, payload)
+    return finish(type as protobuf.Type, (type as protobuf.Type).decode(payload))
+  }
+
+  const fail = (cause: unknown, context: DeserializerContext | undefined, schemaId: number | undefined): never => {
+    let subject = options.subject
+    if (subject === undefined && context?.topic !== undefined) {
+      try {
+        subject = subjectNameOf(options, context.topic, context.part ?? 'value', undefined)
+      } catch {}
+    }
+    throw new DeserializationError({
+      format: 'PROTOBUF',
+      schemaId,
+      subject,
+      topic: context?.topic,
+      part: context?.part,
+      cause,
+    })
+  }
 
   if (registry === undefined) {
-    if (type === undefined) throw new TypeError('protobufDeserializer needs a type without a registry')
-    return async (data) => (data === null || data === undefined ? null : finish(type, type.decode(asBuffer(data))))
+    if (es === undefined && type === undefined)
+      throw new TypeError('protobufDeserializer needs a type without a registry')
+    return async (data, context) => {
+      if (data === null || data === undefined) return null
+      try {
+        return decodeInto(asBuffer(data))
+      } catch (error) {
+        return fail(error, context, undefined)
+      }
+    }
   }
 
   const roots = new Map<number, Promise<WriterSchema>>()
@@ -54,17 +116,24 @@ export function protobufDeserializer<T = protobuf.Message>(
     return root
   }
 
-  return async (data) => {
+  return async (data, context) => {
     if (data === null || data === undefined) return null
-    const { schemaId, messageIndexes, payload } = decodeProtobufWireFormat(data)
-    const target = type ?? (await writerSchema(schemaId)).messageAt(messageIndexes)
+    let schemaId: number | undefined
     try {
-      return finish(target, target.decode(payload))
+      const record = decodeProtobufWireFormat(data)
+      schemaId = record.schemaId
+      if (es !== undefined || type !== undefined) return decodeInto(record.payload)
+      const target = (await writerSchema(schemaId)).messageAt(record.messageIndexes)
+      try {
+        return finish(target, target.decode(record.payload))
+      } catch (error) {
+        throw new Error(
+          `could not read Protobuf message ${target.fullName.replace(/^\./, '')}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        )
+      }
     } catch (error) {
-      throw new Error(
-        `Could not read Protobuf message ${target.fullName.replace(/^\./, '')} written with schema id ${schemaId}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      )
+      return fail(error, context, schemaId)
     }
   }
 }
@@ -132,10 +201,14 @@ async function loadWriterSchema(registry: SchemaRegistryClient, schema: Schema):
   const texts = new Map(all.map((f) => [f.name, f.text]))
   const root = new protobuf.Root()
   root.resolvePath = (_origin: string, target: string) => target
+  // Answered on a later timer: protobufjs counts pending files, and reads its bundled
+  // `google/protobuf/*.proto` on a timer; a synchronous answer could finish the load before them.
   root.fetch = (filename, callback) => {
     const text = texts.get(filename)
-    if (text === undefined) callback(new Error(`import "${filename}" is not among the schema's references`))
-    else callback(null as unknown as Error, text)
+    setTimeout(() => {
+      if (text === undefined) callback(new Error(`import "${filename}" is not among the schema's references`))
+      else callback(null as unknown as Error, text)
+    })
   }
   await root.load(MAIN_FILE, { keepCase: true })
   root.resolveAll()

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { SerializationError } from '@tributary/core'
-import { SchemaRegistryClient } from '@tributary/schema-registry'
+import { RecordNameStrategy, SchemaRegistryClient, TopicRecordNameStrategy } from '@tributary/schema-registry'
 import {
   ProtobufVerificationError,
   protobufDeserializer,
@@ -9,7 +9,7 @@ import {
 } from '@tributary/serializer-protobuf'
 import { MockSchemaRegistry } from '@tributary/testing'
 import protobuf from 'protobufjs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 
 const root = new protobuf.Root().loadSync(fileURLToPath(new URL('./fixtures/orders.proto', import.meta.url)), {
   keepCase: true,
@@ -190,5 +190,34 @@ describe('protobufSerializer with a schema registry', () => {
     const error = await Promise.resolve(protobufSerializer({ type: v2, registry })({ a: 1 }, value)).catch((e) => e)
     expect((error as { cause: { code: number } }).cause.code).toBe(409)
     expect((error as Error).message).toContain('field 1 of M changed')
+  })
+
+  it('subject name strategies: RecordNameStrategy and TopicRecordNameStrategy use the message full name', async () => {
+    await protobufSerializer({ type: Parcel, registry, strategy: RecordNameStrategy })({ tracking: 'T' }, value)
+    await protobufSerializer({ type: Parcel, registry, strategy: TopicRecordNameStrategy })({ tracking: 'T' }, value)
+    await protobufSerializer({ type: Parcel, registry })({ tracking: 'T' }, { topic: 'orders', part: 'key' })
+    expect(mock.subjects()).toEqual([
+      'acme.orders.Shipment.Parcel',
+      'common.proto',
+      'orders-acme.orders.Shipment.Parcel',
+      'orders-key',
+    ])
+  })
+
+  it('normalizeSchemas registers the file and its imports normalized; tombstones need no widening', async () => {
+    const serialize = protobufSerializer<{ tracking: string }>({ type: Parcel, registry, normalizeSchemas: true })
+    expectTypeOf(serialize).parameter(0).toEqualTypeOf<{ tracking: string } | null>()
+    expect(serialize(null, value)).toBeNull()
+    await serialize({ tracking: 'T' }, value)
+    expect(
+      mock
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => `${r.path} ${r.query.normalize}`),
+    ).toEqual([
+      '/subjects/common.proto/versions true',
+      '/subjects/common.proto true',
+      '/subjects/orders-value/versions true',
+    ])
   })
 })

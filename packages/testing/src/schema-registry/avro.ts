@@ -7,11 +7,6 @@ export function parseAvro(schema: string, deps: readonly string[]): avro.Type {
   return avro.Type.forSchema(JSON.parse(schema) as avro.Schema, { registry })
 }
 
-/** Whitespace-insensitive form for comparing registered schemas. */
-export function normalizeAvro(schema: string): string {
-  return JSON.stringify(JSON.parse(schema))
-}
-
 /**
  * Why data written with `writer` could not be read with `reader` (empty when it can), by Avro's
  * schema resolution rules as avsc implements them: a reader field without a default that the writer

@@ -363,6 +363,15 @@ export class MockSchemaRegistry {
       }
     }
     if (root === 'mode' && method === 'GET') return { mode: 'READWRITE' }
+    if (root === 'contexts' && a === undefined && method === 'GET') {
+      // The default context '.' and every context a subject is qualified with (`:.staging:orders-value`).
+      const contexts = new Set(['.'])
+      for (const subject of state.subjectNames(false)) {
+        const context = /^:(\.[^:]*):/.exec(subject)?.[1]
+        if (context !== undefined) contexts.add(context)
+      }
+      return [...contexts].sort()
+    }
     throw new RegistryHttpError(404, 404, 'HTTP 404 Not Found')
   }
 

@@ -1,9 +1,15 @@
 import { Buffer } from 'node:buffer'
 import type avro from 'avsc'
 import type protobuf from 'protobufjs'
-import { avroIncompatibilities, normalizeAvro, parseAvro } from './avro.js'
+import { avroIncompatibilities, parseAvro } from './avro.js'
 import { avroCanonicalString, avroEquivalenceKey, avroNormalizedString } from './avro-canonical.js'
 import { descriptor } from './format-libraries.js'
+import {
+  type JsonSchemaDocument,
+  jsonSchemaCanonicalString,
+  jsonSchemaIncompatibilities,
+  parseJsonSchema,
+} from './json-schema.js'
 import {
   protoCanonicalString,
   protoFileFromDescriptor,
@@ -89,7 +95,10 @@ export class RegistryHttpError extends Error {
   }
 }
 
-type Parsed = { kind: 'AVRO'; type: avro.Type } | { kind: 'PROTOBUF'; root: protobuf.Root } | { kind: 'JSON' }
+type Parsed =
+  | { kind: 'AVRO'; type: avro.Type }
+  | { kind: 'PROTOBUF'; root: protobuf.Root }
+  | { kind: 'JSON'; document: JsonSchemaDocument }
 
 interface SchemaInput {
   schema: string
@@ -467,6 +476,11 @@ export class RegistryState {
     } else if (candidate.kind === 'PROTOBUF' && existing.kind === 'PROTOBUF') {
       if (backward) problems.push(...protobufIncompatibilities(candidate.root, existing.root))
       if (forward) problems.push(...protobufIncompatibilities(existing.root, candidate.root))
+    } else if (candidate.kind === 'JSON' && existing.kind === 'JSON') {
+      // The registry's canReadStrategy (BACKWARD: the new schema reads the old one's data) and
+      // canBeReadStrategy (FORWARD), under the STRICT compatibility policy (its default).
+      if (backward) problems.push(...jsonSchemaIncompatibilities(candidate.document, existing.document, 'new', 'old'))
+      if (forward) problems.push(...jsonSchemaIncompatibilities(existing.document, candidate.document, 'old', 'new'))
     }
     return problems
   }
@@ -527,8 +541,10 @@ export class RegistryState {
             ),
           }
         default:
-          JSON.parse(input.schema)
-          return { kind: 'JSON' }
+          return {
+            kind: 'JSON',
+            document: parseJsonSchema(input.schema, new Map(deps.map((d) => [d.name, d.stored.schema]))),
+          }
       }
     } catch (error) {
       throw new RegistryHttpError(
@@ -567,7 +583,7 @@ export class RegistryState {
           break
         }
         default:
-          text = normalizeAvro(input.schema)
+          text = jsonSchemaCanonicalString(input.schema, normalize)
           equivalence = text
       }
     } catch (error) {
