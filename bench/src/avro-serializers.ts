@@ -1,23 +1,36 @@
 // Avro-serialized 1 KiB records with a schema registry, end to end: Tributary's Producer with
 // avroSerializer (@tributary/serializer-avro + @tributary/schema-registry) against kafkajs with
-// @kafkajs/confluent-schema-registry doing the same work (Confluent wire format, the schema registered
+// @kafkajs/confluent-schema-registry (4.x on Node >= 22, from peer-clients/node22 under the alias
+// confluent-schema-registry-4; 3.x from the root install on Node 20) doing the same work (Confluent wire format, the schema registered
 // once, every record validated and encoded, acks all), both producing to the same in-process
 // MockCluster with a MockSchemaRegistry. Each client runs in its own child process, in alternating
 // rounds; the table shows the median of the rounds and the ratio.
 //
-//   cd bench && node --conditions=@tributary/source --import tsx src/avro-serializers.ts [--records 50000] [--rounds 3]
+//   npm run bench:avro -w @tributary/bench [-- --records 50000 --rounds 3]     # on Node 24 (scripts/with-node.mjs)
+//   cd bench && node --conditions=@tributary/source --import tsx src/avro-serializers.ts   # on the running Node
 //
 // The Tributary numbers come from the TypeScript sources (the @tributary/source condition); run
 // `npx nx run-many -t build` and drop the condition to measure the built packages instead.
 import { fork } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { Producer, type RecordMetadata, stringSerializer } from '@tributary/core'
 import { SchemaRegistryClient } from '@tributary/schema-registry'
 import { avroSerializer } from '@tributary/serializer-avro'
 import { MockCluster, MockSchemaRegistry } from '@tributary/testing'
 import avro from 'avsc'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
+
+// 4.x needs Node >= 22 (its engines); the API the bench uses (register, encode) is the same as 3.x's.
+const REGISTRY_MODULE =
+  Number(process.versions.node.split('.')[0]) >= 22
+    ? 'confluent-schema-registry-4'
+    : '@kafkajs/confluent-schema-registry'
+const { SchemaRegistry: KafkajsRegistry, SchemaType } = createRequire(import.meta.url)(
+  REGISTRY_MODULE,
+) as typeof import('@kafkajs/confluent-schema-registry')
+const REGISTRY_VERSION = (createRequire(import.meta.url)(`${REGISTRY_MODULE}/package.json`) as { version: string })
+  .version
 
 interface Order {
   id: string
@@ -237,13 +250,13 @@ async function main(): Promise<void> {
   const kjs = median(of('kafkajs').map((r) => r.recordsPerSecond))
   const cpuPerRecord = (client: string) => (median(of(client).map((r) => r.cpuSeconds)) / records) * 1e6
   console.log(
-    `\nAvro 1 KiB records (encoded sizes ${[...sizes].join(', ')} B), ${records} per run, median of ${rounds}:`,
+    `\nAvro 1 KiB records (encoded sizes ${[...sizes].join(', ')} B), ${records} per run, median of ${rounds}, Node ${process.version}:`,
   )
   console.log('| client | records/s | MiB/s | client CPU µs/record |')
   console.log('| --- | ---: | ---: | ---: |')
   for (const [label, client, rate] of [
     ['Tributary Producer + avroSerializer', 'tributary', trib],
-    ['kafkajs 2.2.4 + @kafkajs/confluent-schema-registry 3.9', 'kafkajs', kjs],
+    [`kafkajs 2.2.4 + @kafkajs/confluent-schema-registry ${REGISTRY_VERSION}`, 'kafkajs', kjs],
   ] as const) {
     console.log(
       `| ${label} | ${Math.round(rate).toLocaleString('en-US')} | ${((rate * TARGET_BYTES) / 1048576).toFixed(1)} | ${cpuPerRecord(client).toFixed(1)} |`,

@@ -9,6 +9,8 @@ export interface Driver {
    * acknowledged, once all are; rejects if the client reported any failure.
    */
   sendRange(from: number, to: number): Promise<number>
+  /** Sends record `i` alone and resolves once it is acknowledged: the latency case's one awaited send. */
+  sendOne(i: number): Promise<void>
   close(): Promise<void>
 }
 

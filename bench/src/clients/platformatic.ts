@@ -5,7 +5,7 @@ import type { Driver, DriverContext } from './driver.js'
 type Msg = MessageToProduce<string, string, string, string>
 
 /**
- * @platformatic/kafka 1.x, idempotent (it then forces acks all and one request in flight per
+ * @platformatic/kafka 1.x (1.35, from peer-clients/), idempotent (it then forces acks all and one request in flight per
  * connection): `send({ messages })` with arrays of `messagesPerSend`. Each `send` is one Produce
  * request per leader and the idempotent sequence numbers advance only when its response arrives,
  * so concurrent idempotent sends would reuse sequences: they are awaited one after another (with
@@ -63,6 +63,9 @@ export function platformaticDriver(ctx: DriverContext, options: { idempotent: bo
         }
       }
       return acked
+    },
+    async sendOne(i) {
+      await producer.send({ messages: batch(i, i + 1) })
     },
     async close() {
       await producer.close()

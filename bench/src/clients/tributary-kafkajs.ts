@@ -49,6 +49,20 @@ export function tributaryKafkajsDriver(ctx: DriverContext, idempotent: boolean):
       }
       return acked
     },
+    async sendOne(i) {
+      await producer.send({
+        topic,
+        acks: -1,
+        compression,
+        messages: [
+          {
+            key: spec.keyed ? keyOf(i) : null,
+            value: values[i % values.length] as string,
+            headers: { [HEADER_KEY]: HEADER_VALUE },
+          },
+        ],
+      })
+    },
     async close() {
       await producer.disconnect()
     },

@@ -1,14 +1,19 @@
-import { Producer, type ProducerRecord, type RecordMetadata } from '@tributary/core'
+import { Producer, type ProducerOptions, type ProducerRecord, type RecordMetadata } from '@tributary/core'
 import { HEADER_KEY, HEADER_VALUE, keyOf } from '../workload.js'
 import type { Driver, DriverContext } from './driver.js'
 
 type Rec = ProducerRecord<string | null, string>
 
 /**
- * Tributary with its defaults (idempotent, acks all, lingerMs 5, batchBytes 1 MiB): either `send`
+ * Tributary with its defaults (idempotent, acks all, adaptive linger, batchBytes 1 MiB): either `send`
  * for every record of a chunk and `Promise.all` over the promises, or one `sendBatch` per chunk.
+ * `options` overrides a default (lingerMs 5, a smaller bufferBytes) for the contrast lines.
  */
-export function tributaryDriver(ctx: DriverContext, mode: 'send' | 'sendBatch'): Driver {
+export function tributaryDriver(
+  ctx: DriverContext,
+  mode: 'send' | 'sendBatch',
+  options: Partial<Pick<ProducerOptions<string | null, string>, 'lingerMs' | 'bufferBytes'>> = {},
+): Driver {
   const { task, spec, values } = ctx
   const producer = new Producer<string | null, string>({
     clientId: 'bench-tributary',
@@ -16,6 +21,7 @@ export function tributaryDriver(ctx: DriverContext, mode: 'send' | 'sendBatch'):
     acks: 'all',
     compression: spec.gzip ? 'gzip' : 'none',
     logger: {},
+    ...options,
   })
   const topic = task.topic
   const record = (i: number): Rec => ({
@@ -48,6 +54,9 @@ export function tributaryDriver(ctx: DriverContext, mode: 'send' | 'sendBatch'):
         }
       }
       return acked
+    },
+    async sendOne(i) {
+      await producer.send(record(i))
     },
     async close() {
       await producer.close()

@@ -257,13 +257,23 @@ export class ProducerBatch {
     if (this.done) return
     this.done = true
     const { topic, partition } = this
+    const known = baseOffset >= 0n
+    const appendTime = logAppendTime >= 0n
+    // One bigint allocated per record, not three: the next offset by adding one, and the timestamp
+    // shared with the record before when they are the same millisecond (bigints are immutable).
+    let offset = known ? baseOffset : -1n
+    let lastMs = Number.NaN
+    let timestamp = logAppendTime
     for (let i = 0; i < this.recordCount; i++) {
-      const meta: RecordMetadata = {
-        topic,
-        partition,
-        offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: logAppendTime >= 0n ? logAppendTime : BigInt(this.timestamps[i] as number),
+      if (!appendTime) {
+        const ms = this.timestamps[i] as number
+        if (ms !== lastMs) {
+          lastMs = ms
+          timestamp = BigInt(ms)
+        }
       }
+      const meta: RecordMetadata = { topic, partition, offset, timestamp }
+      if (known) offset += 1n
       ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, null, meta, this)
     }
   }
