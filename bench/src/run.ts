@@ -436,7 +436,9 @@ async function runOne(
     messagesPerSend: options.messagesPerSend,
     kind,
   }
-  const execArgv = [...SOURCE_FLAGS, '--expose-gc']
+  // BENCH_CHILD_FLAGS adds Node flags to every client child (e.g. `--trace-gc`, `--heap-prof`).
+  const extra = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((f) => f.length > 0)
+  const execArgv = [...SOURCE_FLAGS, '--expose-gc', ...extra]
   let profile: string | undefined
   let profileDir: string | undefined
   if (options.profile === contender.client) {

@@ -40,4 +40,47 @@ describe('Producer with string keys, values and headers', () => {
     expect(a?.headers).toEqual(b?.headers)
     expect(a?.value?.toString('utf8')).toBe(text)
   })
+
+  it('keeps each record’s headers object, whether the record is encoded at once or waits for metadata', async () => {
+    // Objects of strings are read into a list the producer reuses; a record that must wait (here for
+    // the topic's metadata, before connect) keeps a copy, so later records cannot change its headers.
+    const c = await h.start({ topics: [{ name: 't', partitions: 1 }] })
+    const p = h.producer({ bootstrapBrokers: c.bootstrapBrokers })
+    const headersOf = (i: number): Record<string, string> => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', n: `r${i}` }
+      if (i % 3 === 0) headers.extra = 'é'.repeat(i)
+      return headers
+    }
+    const waiting = Array.from({ length: 20 }, (_, i) => p.send({ topic: 't', value: `v${i}`, headers: headersOf(i) }))
+    await Promise.all(waiting)
+    for (let i = 20; i < 40; i++) await p.send({ topic: 't', value: `v${i}`, headers: headersOf(i) })
+    const stored = c.records('t')
+    expect(stored).toHaveLength(40)
+    stored.forEach((record, i) => {
+      expect(record.value?.toString('utf8')).toBe(`v${i}`)
+      const decoded = record.headers.map((x) => [x.key, x.value?.toString('utf8')])
+      expect(decoded, `record ${i}`).toEqual(Object.entries(headersOf(i)))
+    })
+  })
+
+  it('encodes a header getter’s value once, and skips inherited properties, as for any headers object', async () => {
+    const c = await h.start({ topics: [{ name: 't', partitions: 1 }] })
+    const p = h.producer({ bootstrapBrokers: c.bootstrapBrokers })
+    await p.connect()
+    let reads = 0
+    const changing = {
+      get trace(): string {
+        reads++
+        return 'x'.repeat(reads * 70)
+      },
+    }
+    const inherited = Object.create({ inherited: 'no' }) as Record<string, string>
+    inherited.own = 'yes'
+    await p.send({ topic: 't', value: 'a', headers: changing })
+    await p.send({ topic: 't', value: 'b', headers: inherited })
+    const [a, b] = c.records('t')
+    expect(a?.headers).toHaveLength(1)
+    expect(a?.headers[0]?.value?.toString('utf8')).toBe('x'.repeat(reads * 70))
+    expect(b?.headers.map((x) => [x.key, x.value?.toString('utf8')])).toEqual([['own', 'yes']])
+  })
 })

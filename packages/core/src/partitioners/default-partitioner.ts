@@ -1,14 +1,21 @@
 import type { Partitioner, PartitionerInput } from '../plugins.js'
-import { murmur2, toPositive } from './murmur2.js'
+import { murmur2, murmur2Utf8, toPositive } from './murmur2.js'
 
 const KEY_ONLY = Symbol.for('tributary.partitioner.key-only')
 
 /**
- * True for a partitioner that reads only the key, synchronously, and keeps nothing of it: the
- * producer may then hand it a view of a scratch buffer for a string key.
+ * A partitioner's choice from the key alone, which may be given as a string (its UTF-8 bytes are
+ * meant): what `partition` would return for the same record, without a Buffer or an input object.
  */
-export function isKeyOnlyPartitioner(partitioner: Partitioner): boolean {
-  return (partitioner as { [KEY_ONLY]?: boolean })[KEY_ONLY] === true
+export type PartitionByKey = (topic: string, key: Uint8Array | string | null, partitionCount: number) => number
+
+/**
+ * The key-only form of a partitioner that reads only the key, synchronously, and keeps nothing of
+ * it (the default partitioner); undefined for any other.
+ */
+export function keyOnlyPartitioner(partitioner: Partitioner): PartitionByKey | undefined {
+  const byKey = (partitioner as { [KEY_ONLY]?: unknown })[KEY_ONLY]
+  return typeof byKey === 'function' ? (byKey as PartitionByKey) : undefined
 }
 
 /** No sticky partition chosen yet (or the last one's batch was closed). */
@@ -30,21 +37,24 @@ interface StickyState {
 export function defaultPartitioner(): Partitioner {
   const sticky = new Map<string, StickyState>()
 
-  const partitioner: Partitioner & { [KEY_ONLY]: boolean } = {
-    [KEY_ONLY]: true,
+  const byKey: PartitionByKey = (topic, key, count) => {
+    if (!(count >= 1)) throw new RangeError(`topic '${topic}' has no partitions to choose from (${count})`)
+    if (key !== null) return toPositive(typeof key === 'string' ? murmur2Utf8(key) : murmur2(key)) % count
+    let state = sticky.get(topic)
+    if (state === undefined) {
+      state = { partition: NONE, previous: NONE }
+      sticky.set(topic, state)
+    }
+    if (state.partition === NONE || state.partition >= count) {
+      state.partition = randomPartition(count, state.previous)
+    }
+    return state.partition
+  }
+
+  const partitioner: Partitioner & { [KEY_ONLY]: PartitionByKey } = {
+    [KEY_ONLY]: byKey,
     partition(input: PartitionerInput): number {
-      const count = input.partitionCount
-      if (!(count >= 1)) throw new RangeError(`topic '${input.topic}' has no partitions to choose from (${count})`)
-      if (input.key !== null) return toPositive(murmur2(input.key)) % count
-      let state = sticky.get(input.topic)
-      if (state === undefined) {
-        state = { partition: NONE, previous: NONE }
-        sticky.set(input.topic, state)
-      }
-      if (state.partition === NONE || state.partition >= count) {
-        state.partition = randomPartition(count, state.previous)
-      }
-      return state.partition
+      return byKey(input.topic, input.key, input.partitionCount)
     },
 
     onBatchClosed(topic: string, partition: number): void {

@@ -1,7 +1,7 @@
 import { Writer } from '../protocol/buffer/writer.js'
 import type { EncodableBytes, EncodableHeader } from '../protocol/records/record.js'
 import { PartitionQueue } from '../sender/partition-queue.js'
-import { ProducerBatch } from './batch.js'
+import { BatchMemory, ProducerBatch } from './batch.js'
 import type { CompletionTarget } from './completion.js'
 
 /** Options of the accumulator. */
@@ -18,7 +18,7 @@ export interface AccumulatorOptions {
 export class RecordAccumulator {
   private readonly queues = new Map<string, PartitionQueue[]>()
   private readonly options: AccumulatorOptions
-  private readonly freeWriters: Writer[] = []
+  private readonly freeMemory: BatchMemory[] = []
   private spaceWaiters: Array<() => void> = []
   /** Bytes of records buffered and not yet acknowledged or failed. */
   bufferedBytes = 0
@@ -94,7 +94,7 @@ export class RecordAccumulator {
       batch = undefined
     }
     if (batch === undefined) {
-      batch = new ProducerBatch(q.topic, q.partition, now, deadline, timeoutMs, this.takeWriter())
+      batch = new ProducerBatch(q.topic, q.partition, now, deadline, timeoutMs, this.takeMemory())
       q.batches.push(batch)
     }
     const size = batch.append(timestamp, key, value, headers, target, index)
@@ -111,9 +111,9 @@ export class RecordAccumulator {
   release(batch: ProducerBatch): void {
     this.bufferedBytes -= batch.reservedBytes
     batch.reservedBytes = 0
-    const w = batch.releaseWriter()
-    if (w !== null && this.freeWriters.length < 16 && w.buffer.length <= this.options.batchBytes * 2) {
-      this.freeWriters.push(w.reset())
+    const m = batch.releaseMemory()
+    if (m !== null && this.freeMemory.length < 16 && m.writer.buffer.length <= this.options.batchBytes * 2) {
+      this.freeMemory.push(m.reset())
     }
     if (this.spaceWaiters.length > 0) {
       const waiters = this.spaceWaiters
@@ -127,7 +127,7 @@ export class RecordAccumulator {
    * queue (sequence order kept); their bytes replace its bytes in the buffer count.
    */
   split(q: PartitionQueue, batch: ProducerBatch): [ProducerBatch, ProducerBatch] {
-    const halves = batch.split(() => this.takeWriter())
+    const halves = batch.split(() => this.takeMemory())
     const [first, second] = halves
     this.bufferedBytes += first.reservedBytes + second.reservedBytes
     this.release(batch)
@@ -136,8 +136,8 @@ export class RecordAccumulator {
     return halves
   }
 
-  private takeWriter(): Writer {
-    return this.freeWriters.pop() ?? new Writer(Math.min(this.options.batchBytes + 1024, 64 * 1024))
+  private takeMemory(): BatchMemory {
+    return this.freeMemory.pop() ?? new BatchMemory(new Writer(Math.min(this.options.batchBytes + 1024, 64 * 1024)))
   }
 
   /** Number of records buffered or in flight. */

@@ -25,6 +25,31 @@ const TRANSACTIONAL = 0x10
 export const SEQUENCE_MODULUS = 0x80000000
 
 /**
+ * A batch's reusable memory: the writer its records are encoded into and the arrays of their
+ * completions, handed from a finished batch to the next so that neither grows again.
+ */
+export class BatchMemory {
+  readonly writer: Writer
+  readonly targets: CompletionTarget[] = []
+  readonly indexes: number[] = []
+  readonly timestamps: number[] = []
+  /** Slots of the arrays used by the last batch. */
+  used = 0
+
+  constructor(writer: Writer) {
+    this.writer = writer
+  }
+
+  /** Forgets the last batch: its targets are dropped, so that they do not keep its records' promises alive. */
+  reset(): this {
+    this.writer.reset()
+    ;(this.targets as Array<CompletionTarget | undefined>).fill(undefined, 0, this.used)
+    this.used = 0
+    return this
+  }
+}
+
+/**
  * Records of one partition, encoded into their batch buffer as they are appended, so sending is
  * handing over bytes. Completions are kept in parallel arrays and settled in one loop.
  *
@@ -41,14 +66,15 @@ export class ProducerBatch {
   readonly deadline: number
   /** The delivery timeout its records share. */
   readonly timeoutMs: number
+  private memory: BatchMemory | null
   private writer: Writer | null
   private readonly start: number
   recordCount = 0
   private baseTimestamp = 0
   private maxTimestamp = 0
-  readonly targets: CompletionTarget[] = []
-  readonly indexes: number[] = []
-  readonly timestamps: number[] = []
+  private readonly targets: CompletionTarget[]
+  private readonly indexes: number[]
+  private readonly timestamps: number[]
   /** Bytes counted against the producer's buffer. */
   reservedBytes = 0
   /** No more records go in (full, or taken for sending). */
@@ -85,14 +111,18 @@ export class ProducerBatch {
   /** The last error a request for it ended with, for the TimeoutError when it expires. */
   lastError: Error | undefined
 
-  constructor(topic: string, partition: number, now: number, deadline: number, timeoutMs: number, writer: Writer) {
+  constructor(topic: string, partition: number, now: number, deadline: number, timeoutMs: number, memory: BatchMemory) {
     this.topic = topic
     this.partition = partition
     this.createdAt = now
     this.deadline = deadline
     this.timeoutMs = timeoutMs
-    this.writer = writer
-    this.start = reserveRecordBatchHeader(writer)
+    this.memory = memory
+    this.writer = memory.writer
+    this.targets = memory.targets
+    this.indexes = memory.indexes
+    this.timestamps = memory.timestamps
+    this.start = reserveRecordBatchHeader(memory.writer)
   }
 
   /** Encoded size so far (uncompressed), header included. */
@@ -139,10 +169,11 @@ export class ProducerBatch {
       value,
       headers,
     )
-    this.recordCount++
-    this.targets.push(target)
-    this.indexes.push(index)
-    this.timestamps.push(timestamp)
+    const n = this.recordCount++
+    this.targets[n] = target
+    this.indexes[n] = index
+    this.timestamps[n] = timestamp
+    ;(this.memory as BatchMemory).used = n + 1
     return size
   }
 
@@ -155,7 +186,7 @@ export class ProducerBatch {
   /**
    * Fills in the header: producer fields, sequence (wrapped to int32), attributes and CRC. With
    * `compressed` set, the batch is the header followed by those bytes; otherwise `bytes` is a view
-   * of the batch's writer, which stays with the batch until `releaseWriter`.
+   * of the batch's writer, which stays with the batch until `releaseMemory`.
    */
   seal(
     compressionType: number,
@@ -213,7 +244,7 @@ export class ProducerBatch {
    * `newWriter` (after the broker refused it as too large). The halves keep the records' targets,
    * timestamps and deadline, and the sequence range in order when the batch had one.
    */
-  split(newWriter: () => Writer): [ProducerBatch, ProducerBatch] {
+  split(newMemory: () => BatchMemory): [ProducerBatch, ProducerBatch] {
     const r = new Reader(this.records())
     const half = Math.ceil(this.recordCount / 2)
     const halves: ProducerBatch[] = []
@@ -227,7 +258,7 @@ export class ProducerBatch {
         this.createdAt,
         this.deadline,
         this.timeoutMs,
-        newWriter(),
+        newMemory(),
       )
       for (let i = from; i < to; i++) {
         const record = readRecord(r)
@@ -254,7 +285,8 @@ export class ProducerBatch {
 
   /** Settles every record: offsets from `baseOffset` (or -1), timestamps as given or log append time. */
   complete(baseOffset: bigint, logAppendTime: bigint): void {
-    if (this.done) return
+    // Without its memory (split, or released) its arrays may hold another batch's records.
+    if (this.done || this.memory === null) return
     this.done = true
     const { topic, partition } = this
     const known = baseOffset >= 0n
@@ -280,19 +312,23 @@ export class ProducerBatch {
 
   /** Fails every record with `error`. */
   fail(error: Error): void {
-    if (this.done) return
+    if (this.done || this.memory === null) return
     this.done = true
     for (let i = 0; i < this.recordCount; i++) {
       ;(this.targets[i] as CompletionTarget).settle(this.indexes[i] as number, error, null, this)
     }
   }
 
-  /** Hands the batch's writer back for reuse; the batch must be done with its bytes. */
-  releaseWriter(): Writer | null {
-    const w = this.writer
+  /**
+   * Hands the batch's memory back for reuse; the batch must be done with its bytes and its records
+   * settled (or moved to other batches).
+   */
+  releaseMemory(): BatchMemory | null {
+    const m = this.memory
+    this.memory = null
     this.writer = null
     this.bytes = null
     this.compressed = null
-    return w
+    return m
   }
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/config-error.js'
 import { PartitionerError } from '../errors/partitioner-error.js'
 import { SerializationError } from '../errors/serialization-error.js'
 import { TributaryError } from '../errors/tributary-error.js'
+import type { PartitionByKey } from '../partitioners/default-partitioner.js'
 import type { Partitioner, Serializer, SerializerContext } from '../plugins.js'
 import type { EncodableBytes, EncodableHeader } from '../protocol/records/record.js'
 import { defaultSerializer } from '../serializers/default.js'
@@ -103,72 +104,129 @@ export function serializeHeaders(
   serializers: ResolvedSerializers,
   inline = false,
 ): MaybePromise<EncodableHeader[]> {
-  const out: EncodableHeader[] = []
-  let promises: Array<Promise<unknown>> | undefined
-  let pending: Promise<unknown> | undefined
-  if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length; i++) {
-      const pair: unknown = headers[i]
-      if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new SerializationError('headerKey', topic, new TypeError(`header ${i} is not a [key, value] pair`))
+  // Created with its first header, so that a record with one header costs an array of one slot.
+  let out: Array<MaybePromise<EncodableHeader>> | undefined
+  let pending = false
+  let header: MaybePromise<EncodableHeader>
+  try {
+    if (Array.isArray(headers)) {
+      for (let i = 0; i < headers.length; i++) {
+        const pair: unknown = headers[i]
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new SerializationError('headerKey', topic, new TypeError(`header ${i} is not a [key, value] pair`))
+        }
+        header = serializeHeader(pair[0], pair[1], topic, serializers, inline)
+        pending ||= header instanceof Promise
+        out = withHeader(out, header)
       }
-      pending = addHeader(out, pair[0], pair[1], topic, serializers, inline)
-      if (pending !== undefined) {
-        promises ??= []
-        promises.push(pending)
+    } else if (headers instanceof Map) {
+      for (const [k, v] of headers) {
+        header = serializeHeader(k, v, topic, serializers, inline)
+        pending ||= header instanceof Promise
+        out = withHeader(out, header)
       }
+    } else if (typeof headers === 'object' && headers !== null) {
+      const object = headers as unknown as Record<string, unknown>
+      for (const k in object) {
+        if (!Object.hasOwn(object, k)) continue
+        header = serializeHeader(k, object[k], topic, serializers, inline)
+        pending ||= header instanceof Promise
+        out = withHeader(out, header)
+      }
+    } else {
+      throw new SerializationError(
+        'headerKey',
+        topic,
+        new TypeError(`headers must be an object, a Map or an array of [key, value] pairs, got ${typeof headers}`),
+      )
     }
-  } else if (headers instanceof Map) {
-    for (const [k, v] of headers) {
-      pending = addHeader(out, k, v, topic, serializers, inline)
-      if (pending !== undefined) {
-        promises ??= []
-        promises.push(pending)
-      }
-    }
-  } else if (typeof headers === 'object' && headers !== null) {
-    const object = headers as unknown as Record<string, unknown>
-    for (const k in object) {
-      if (!Object.hasOwn(object, k)) continue
-      pending = addHeader(out, k, object[k], topic, serializers, inline)
-      if (pending !== undefined) {
-        promises ??= []
-        promises.push(pending)
-      }
-    }
-  } else {
-    throw new SerializationError(
-      'headerKey',
-      topic,
-      new TypeError(`headers must be an object, a Map or an array of [key, value] pairs, got ${typeof headers}`),
-    )
+  } catch (error) {
+    // Headers serialized asynchronously before the one that threw: their rejections are not unhandled.
+    if (pending) for (const h of out ?? []) if (h instanceof Promise) h.catch(() => {})
+    throw error
   }
-  if (out.length === 0) return EMPTY_HEADERS
-  return promises === undefined ? out : Promise.all(promises).then(() => out)
+  if (out === undefined) return EMPTY_HEADERS
+  return pending ? Promise.all(out) : (out as EncodableHeader[])
 }
 
-/** Serializes one header into `out`; returns a promise when a serializer returned one. */
-function addHeader(
-  out: EncodableHeader[],
+function withHeader<T>(out: T[] | undefined, header: T): T[] {
+  if (out === undefined) return [header]
+  out.push(header)
+  return out
+}
+
+/** Objects with more headers than this are serialized into a new list. */
+const MAX_SCRATCH_HEADERS = 8
+
+/**
+ * Header lists reused from record to record, for the producer's synchronous path, where a record is
+ * encoded into its batch before `send` returns: the common headers object (own properties, string
+ * values, the built-in serializers) then costs no array and no header objects. A list is valid
+ * until the next call; whatever keeps headers longer must copy it.
+ */
+export class HeaderScratch {
+  /**
+   * A scratch for producers whose header strings are written as they are (no header key serializer,
+   * the built-in value serializer); undefined for others.
+   */
+  static for(serializers: ResolvedSerializers): HeaderScratch | undefined {
+    const value = serializers.headerValue
+    if (serializers.headerKey !== undefined) return undefined
+    return value === serializeString || value === defaultSerializer ? new HeaderScratch() : undefined
+  }
+
+  private readonly lists: Array<Array<{ key: string; value: string }> | undefined> = []
+
+  /**
+   * The headers of an object whose properties are all its own and strings, as a reused list, each
+   * value read once; undefined for anything else (serialize those as usual).
+   */
+  fromObject(headers: object): EncodableHeader[] | undefined {
+    if (Array.isArray(headers) || headers instanceof Map) return undefined
+    const object = headers as Record<string, unknown>
+    let count = 0
+    for (const k in object) {
+      if (!Object.hasOwn(object, k)) return undefined
+      count++
+    }
+    if (count === 0 || count > MAX_SCRATCH_HEADERS) return undefined
+    let list = this.lists[count]
+    if (list === undefined) {
+      list = Array.from({ length: count }, () => ({ key: '', value: '' }))
+      this.lists[count] = list
+    }
+    let i = 0
+    for (const k in object) {
+      const value = object[k]
+      // A getter may add or change properties between the loops: such headers take the usual path.
+      if (typeof value !== 'string' || i === count) return undefined
+      const header = list[i++] as { key: string; value: string }
+      header.key = k
+      header.value = value
+    }
+    return i === count ? list : undefined
+  }
+}
+
+/** A copy of headers that may be a scratch list, for keeping past the call. */
+export function copyHeaders(headers: readonly EncodableHeader[]): EncodableHeader[] {
+  return headers.map((h) => ({ key: h.key, value: h.value }))
+}
+
+/** Serializes one header; a promise when a serializer returned one. */
+function serializeHeader(
   k: unknown,
   v: unknown,
   topic: string,
   serializers: ResolvedSerializers,
   inline: boolean,
-): Promise<unknown> | undefined {
+): MaybePromise<EncodableHeader> {
   const key = headerKey(k, topic, serializers.headerKey)
   const value = inline
     ? serializeInline(serializers.headerValue, v, topic, 'headerValue')
     : serialize(serializers.headerValue, v, topic, 'headerValue')
-  if (!(key instanceof Promise) && !(value instanceof Promise)) {
-    out.push({ key, value })
-    return undefined
-  }
-  const at = out.length
-  out.push({ key: '', value: null })
-  return Promise.all([key, value]).then(([hk, hv]) => {
-    out[at] = { key: hk, value: hv }
-  })
+  if (!(key instanceof Promise) && !(value instanceof Promise)) return { key, value }
+  return Promise.all([key, value]).then(([hk, hv]) => ({ key: hk, value: hv }))
 }
 
 function headerKey(key: unknown, topic: string, serializer: Serializer<unknown> | undefined): MaybePromise<string> {
@@ -214,9 +272,34 @@ export function choosePartition(
   try {
     partition = partitioner.partition({ topic, key, value, headers, partitionCount })
   } catch (error) {
-    // A partitioner that throws a Tributary error (the routing partitioners do) meant that error.
-    return TributaryError.isInstance(error) ? error : new PartitionerError(topic, error)
+    return partitionerError(topic, error)
   }
+  return checkPartition(partition, topic, partitionCount)
+}
+
+/** `choosePartition` for a key-only partitioner, which takes the key as it is (a string included). */
+export function choosePartitionByKey(
+  byKey: PartitionByKey,
+  topic: string,
+  key: EncodableBytes,
+  partitionCount: number,
+): number | Error {
+  let partition: number
+  try {
+    partition = byKey(topic, key, partitionCount)
+  } catch (error) {
+    return partitionerError(topic, error)
+  }
+  return checkPartition(partition, topic, partitionCount)
+}
+
+/** What a partitioner threw, as the record's error: a Tributary error (the routing partitioners throw them) as it is. */
+function partitionerError(topic: string, error: unknown): Error {
+  return TributaryError.isInstance(error) ? error : new PartitionerError(topic, error)
+}
+
+/** The partition a partitioner chose, or the error that it is not one of the topic's. */
+function checkPartition(partition: number, topic: string, partitionCount: number): number | Error {
   if (Number.isInteger(partition) && partition >= 0 && partition < partitionCount) return partition
   return new ConfigError('partitioner', `a partition in [0, ${partitionCount}) for topic '${topic}'`, {
     received: partition,

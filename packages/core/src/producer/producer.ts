@@ -8,7 +8,7 @@ import { RecordTooLargeError } from '../errors/record-too-large-error.js'
 import { toError } from '../errors/to-error.js'
 import { TransactionStateError } from '../errors/transaction-state-error.js'
 import { BrokerPool } from '../network/broker-pool.js'
-import { isKeyOnlyPartitioner } from '../partitioners/default-partitioner.js'
+import { keyOnlyPartitioner, type PartitionByKey } from '../partitioners/default-partitioner.js'
 import {
   type EncodableBytes,
   type EncodableHeader,
@@ -25,6 +25,9 @@ import { optionsFromProperties, type ResolvedProducerOptions, resolveProducerOpt
 import {
   type AnyRecord,
   choosePartition,
+  choosePartitionByKey,
+  copyHeaders,
+  HeaderScratch,
   type MaybePromise,
   type ResolvedSerializers,
   serializeHeaders,
@@ -34,7 +37,6 @@ import {
   toTimestamp,
 } from './prepare.js'
 import type { ProducerLike, Transaction } from './producer-like.js'
-import { ScratchBytes } from './scratch.js'
 import { type ConsumerGroupMetadata, TransactionManager, type TransactionOffset } from './transactions.js'
 import type {
   BrokerNode,
@@ -75,8 +77,11 @@ export class Producer<
   private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
   private readonly recorder = new MetricsRecorder()
-  private readonly scratch = new ScratchBytes()
   private readonly serializers: ResolvedSerializers
+  /** Reused header lists for records whose headers are an object of strings (built-in serializers only). */
+  private readonly headerScratch: HeaderScratch | undefined
+  /** The partitioner's key-only form (the default partitioner's), which takes a string key as it is. */
+  private readonly partitionByKey: PartitionByKey | undefined
   private readonly onCallbackError: (error: unknown) => void
   private closed = false
   private closing: Promise<void> | undefined
@@ -86,6 +91,8 @@ export class Producer<
     this.options = resolveProducerOptions(options as ProducerOptions<unknown, unknown, unknown, unknown>)
     const o = this.options
     this.serializers = o.serializers
+    this.partitionByKey = keyOnlyPartitioner(o.partitioner)
+    this.headerScratch = HeaderScratch.for(o.serializers)
     const logger = o.logger
     this.onCallbackError = (error) =>
       logger.error(`a send callback threw (the record was settled; the error is ignored): ${toError(error).message}`, {
@@ -156,7 +163,19 @@ export class Producer<
       bufferBytes: o.bufferBytes,
       maxBlockMs: o.maxBlockMs,
       place: (w, key, value, headers, topic) =>
-        this.append(w.record, w.topic, key, value, headers, topic, w.target, w.index, w.deadline, w.timeoutMs),
+        this.append(
+          w.record,
+          w.topic,
+          key,
+          value,
+          headers,
+          topic,
+          w.target,
+          w.index,
+          w.deadline,
+          w.timeoutMs,
+          Date.now(),
+        ),
       waitForRoom: () => accumulator.waitForRoom(),
       warn: (message) => logger.warn(message),
       waitedForRoom: (ms) => {
@@ -488,10 +507,18 @@ export class Producer<
     let key: MaybePromise<EncodableBytes> = null
     let value: MaybePromise<EncodableBytes> = null
     let headers: MaybePromise<EncodableHeader[] | undefined>
+    let scratch: EncodableHeader[] | undefined
     try {
       key = r.key === undefined || r.key === null ? null : serializeInline(s.key, r.key, topic, 'key')
       value = serializeInline(s.value, r.value, topic, 'value')
-      headers = r.headers === undefined || r.headers === null ? undefined : serializeHeaders(r.headers, topic, s, true)
+      const h = r.headers
+      if (h === undefined || h === null) headers = undefined
+      else {
+        if (this.headerScratch !== undefined && trace === undefined && typeof h === 'object') {
+          scratch = this.headerScratch.fromObject(h)
+        }
+        headers = scratch ?? serializeHeaders(h, topic, s, true)
+      }
     } catch (error) {
       discard(key, value)
       target.settle(index, toError(error), null)
@@ -515,11 +542,14 @@ export class Producer<
           index,
           deadline,
           timeoutMs,
+          now,
         )
       ) {
         return
       }
     }
+    // The record waits: the reused header list is the next record's.
+    if (scratch !== undefined) headers = copyHeaders(scratch)
     const blockMs = Math.min(this.options.maxBlockMs, timeoutMs)
     const waiting: Waiting = {
       topic,
@@ -551,6 +581,7 @@ export class Producer<
     index: number,
     deadline: number,
     timeoutMs: number,
+    now: number,
   ): boolean {
     const o = this.options
     const partition = this.partitionFor(r, topic, key, value, headers, topicInfo.partitions.length)
@@ -558,7 +589,6 @@ export class Producer<
       target.settle(index, partition, null)
       return true
     }
-    const now = Date.now()
     const timestamp = toTimestamp(r.timestamp, now)
     if (timestamp === undefined) {
       target.settle(index, timestampError(r.timestamp), null)
@@ -606,8 +636,8 @@ export class Producer<
 
   /**
    * The record's partition. The built-in partitioner reads only the key, synchronously: a string key
-   * is hashed from a scratch buffer, without a Buffer of its own. Any other partitioner gets the
-   * record's bytes as Buffers, as the Partitioner interface promises.
+   * is hashed as it is, without a Buffer of its own. Any other partitioner gets the record's bytes as
+   * Buffers, as the Partitioner interface promises.
    */
   private partitionFor(
     r: AnyRecord,
@@ -619,9 +649,8 @@ export class Producer<
   ): number | Error {
     const partitioner = this.options.partitioner
     const explicit = r.partition !== undefined && r.partition !== null
-    if (!explicit && isKeyOnlyPartitioner(partitioner)) {
-      if (typeof key === 'string') key = this.scratch.bytesOf(key)
-      return choosePartition(r, topic, key as Buffer | null, null, undefined, partitionCount, partitioner)
+    if (!explicit && this.partitionByKey !== undefined) {
+      return choosePartitionByKey(this.partitionByKey, topic, key, partitionCount)
     }
     if (explicit) return choosePartition(r, topic, null, null, undefined, partitionCount, partitioner)
     const bytes = headers?.map((h) => ({ key: h.key, value: toBytes(h.value) }))

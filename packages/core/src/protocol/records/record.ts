@@ -78,11 +78,6 @@ function sizeOfVarIntBytes(bytes: EncodableBytes): number {
   return sizeOfVarInt(n) + n
 }
 
-function writeVarIntField(w: Writer, bytes: EncodableBytes): void {
-  if (typeof bytes === 'string') w.writeVarIntString(bytes)
-  else w.writeVarIntBytes(bytes)
-}
-
 /** Size of a record's body: everything after its varint length prefix. */
 export function sizeOfRecordBody(
   offsetDelta: number,
@@ -141,26 +136,140 @@ export function writeRecord(
   }
   const prefix = sizeOfVarInt(max)
   const reserved = prefix === sizeOfVarInt(min)
-  if (reserved) {
-    w.skip(prefix)
-  } else {
-    w.writeVarInt(sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers))
+  // Room for the record, once: everything after writes straight into the buffer. Its largest size
+  // when that fits; its exact size otherwise, so that a writer sized for its records does not grow.
+  if (start + prefix + max > w.buffer.length) {
+    const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers)
+    w.ensure(sizeOfVarInt(body) + body)
   }
-  const bodyStart = w.offset
-  w.writeInt8(attributes)
-  if (typeof timestampDelta === 'number' && isInt32(timestampDelta)) w.writeVarInt(timestampDelta)
-  else w.writeVarLong(typeof timestampDelta === 'number' ? toBigIntDelta(timestampDelta) : timestampDelta)
-  w.writeVarInt(offsetDelta)
-  writeVarIntField(w, key)
-  writeVarIntField(w, value)
-  w.writeVarInt(headers.length)
+  const buf = w.buffer
+  let o = reserved
+    ? start + prefix
+    : putVarInt(buf, start, sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers))
+  const bodyStart = o
+  buf[o++] = attributes & 0xff
+  if (typeof timestampDelta === 'number' && isInt32(timestampDelta)) o = putVarInt(buf, o, timestampDelta)
+  else o = putVarLong(buf, o, typeof timestampDelta === 'number' ? toBigIntDelta(timestampDelta) : timestampDelta)
+  o = putVarInt(buf, o, offsetDelta)
+  o = putField(buf, o, key)
+  o = putField(buf, o, value)
+  o = putVarInt(buf, o, headers.length)
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as EncodableHeader
-    w.writeVarIntString(header.key)
-    writeVarIntField(w, header.value)
+    const v = header.value
+    if (i < REPEATED_HEADERS) {
+      o = putRepeatable(buf, o, header.key, 2 * i)
+      o = typeof v === 'string' ? putRepeatable(buf, o, v, 2 * i + 1) : putField(buf, o, v)
+    } else {
+      o = putString(buf, o, header.key)
+      o = putField(buf, o, v)
+    }
   }
-  if (reserved) w.fillVarInt(start, w.offset - bodyStart, prefix)
-  return w.offset - start
+  if (reserved) fillVarInt(buf, start, o - bodyStart, prefix)
+  w.offset = o
+  return o - start
+}
+
+// Writers into a buffer known to have room (see `writeRecord`): each returns the offset after
+// what it wrote.
+
+function putVarInt(buf: Buffer, at: number, value: number): number {
+  let v = ((value << 1) ^ (value >> 31)) >>> 0
+  let o = at
+  while (v > 0x7f) {
+    buf[o++] = (v & 0x7f) | 0x80
+    v >>>= 7
+  }
+  buf[o++] = v
+  return o
+}
+
+function putVarLong(buf: Buffer, at: number, value: bigint): number {
+  let v = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n))
+  let o = at
+  while (v > 0x7fn) {
+    buf[o++] = Number(v & 0x7fn) | 0x80
+    v >>= 7n
+  }
+  buf[o++] = Number(v)
+  return o
+}
+
+/** The zig-zag varint of `value` at `at` in exactly `bytes` bytes (its size), for a length reserved earlier. */
+function fillVarInt(buf: Buffer, at: number, value: number, bytes: number): void {
+  let v = ((value << 1) ^ (value >> 31)) >>> 0
+  for (let i = 0; i < bytes - 1; i++) {
+    buf[at + i] = (v & 0x7f) | 0x80
+    v >>>= 7
+  }
+  buf[at + bytes - 1] = v
+}
+
+type Utf8Writable = Buffer & { utf8Write?: (s: string, offset: number, length: number) => number }
+
+/**
+ * UTF-8 of `text` at `at`, at most `room` bytes (room enough). Buffer's own utf8Write skips the
+ * argument checks of buffer.write, which cost more than the copy for short strings.
+ */
+function putUtf8(buf: Buffer, at: number, text: string, room: number): number {
+  const b = buf as Utf8Writable
+  return b.utf8Write !== undefined ? b.utf8Write(text, at, room) : b.write(text, at, room, 'utf8')
+}
+
+/**
+ * A varint-prefixed UTF-8 string. When the length's varint takes the same bytes whatever the UTF-8
+ * size (1 to 3 bytes per UTF-16 unit), the string is written first and its length filled in after,
+ * which saves measuring it (a native call that costs as much as the copy for short strings).
+ */
+function putString(buf: Buffer, at: number, text: string): number {
+  const units = text.length
+  const prefix = sizeOfVarInt(units)
+  if (prefix === sizeOfVarInt(units * 3)) {
+    const n = putUtf8(buf, at + prefix, text, units * 3)
+    fillVarInt(buf, at, n, prefix)
+    return at + prefix + n
+  }
+  const n = Buffer.byteLength(text, 'utf8')
+  const o = putVarInt(buf, at, n)
+  putUtf8(buf, o, text, n)
+  return o + n
+}
+
+/** A key, value or header value: varint length (-1 for null), then the bytes or the string's UTF-8. */
+function putField(buf: Buffer, at: number, field: EncodableBytes): number {
+  if (field === null) return putVarInt(buf, at, -1)
+  if (typeof field === 'string') return putString(buf, at, field)
+  const o = putVarInt(buf, at, field.length)
+  buf.set(field, o)
+  return o + field.length
+}
+
+/**
+ * Header keys and values repeat from record to record ('content-type', a service name): the UTF-8
+ * bytes of the string last seen in each of the first headers' places are kept, and a string seen
+ * twice in a row is copied from them rather than encoded again (a native call per string).
+ */
+const REPEATED_HEADERS = 2
+const MAX_REPEATED_UNITS = 64
+const repeatedText: string[] = new Array<string>(2 * REPEATED_HEADERS).fill('')
+const repeatedBytes: Array<Buffer | null> = new Array<Buffer | null>(2 * REPEATED_HEADERS).fill(null)
+
+function putRepeatable(buf: Buffer, at: number, text: string, slot: number): number {
+  if (text.length > MAX_REPEATED_UNITS) return putString(buf, at, text)
+  if (text !== repeatedText[slot]) {
+    repeatedText[slot] = text
+    repeatedBytes[slot] = null
+    return putString(buf, at, text)
+  }
+  let bytes = repeatedBytes[slot] as Buffer | null
+  if (bytes === null) {
+    bytes = Buffer.from(text, 'utf8')
+    repeatedBytes[slot] = bytes
+  }
+  const n = bytes.length
+  const o = putVarInt(buf, at, n)
+  for (let i = 0; i < n; i++) buf[o + i] = bytes[i] as number
+  return o + n
 }
 
 /**

@@ -241,4 +241,32 @@ describe('writeRecord with strings', () => {
       expect(decoded.headers[0]?.value).toEqual(utf8)
     }
   })
+
+  it('writes header strings that repeat from record to record as the same bytes as fresh ones', () => {
+    // The first headers' strings seen twice in a row are copied from kept bytes: switching strings,
+    // Buffers and nulls in those places must never write stale bytes.
+    const values: Array<string | Buffer | null> = ['application/json', 'application/json', 'ünï', 'ünï', null, 'a']
+    values.push(Buffer.from('raw'), 'application/json', 'y'.repeat(64), 'y'.repeat(64), 'z'.repeat(65), 'z'.repeat(65))
+    const keys = ['content-type', 'content-type', 'trace', 'trace', 'content-type', 'ключ', 'ключ']
+    for (let i = 0; i < 40; i++) {
+      const headers = [
+        { key: keys[i % keys.length] as string, value: values[i % values.length] as string | Buffer | null },
+        { key: `k${i % 3}`, value: values[(i * 7) % values.length] as string | Buffer | null },
+        { key: 'third', value: values[(i * 5) % values.length] as string | Buffer | null },
+      ]
+      const fromStrings = new Writer(16)
+      const written = writeRecord(fromStrings, i, i, 'key', 'value', headers)
+      const asBuffers = headers.map((h) => ({
+        key: h.key,
+        value: typeof h.value === 'string' ? Buffer.from(h.value, 'utf8') : h.value,
+      }))
+      const fromBuffers = new Writer(16)
+      writeRecord(fromBuffers, i, i, 'key', 'value', asBuffers)
+      expect(fromStrings.toBuffer(), `record ${i}`).toEqual(fromBuffers.toBuffer())
+      expect(written).toBe(recordSize(i, i, 'key', 'value', headers))
+      const decoded = readRecord(new Reader(fromStrings.toBuffer()))
+      expect(decoded.headers.map((h) => h.key)).toEqual(headers.map((h) => h.key))
+      expect(decoded.headers.map((h) => h.value)).toEqual(asBuffers.map((h) => h.value))
+    }
+  })
 })
