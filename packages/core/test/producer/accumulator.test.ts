@@ -75,4 +75,39 @@ describe('RecordAccumulator', () => {
     }
     expect([...read(first), ...read(second)]).toEqual(values)
   })
+
+  it('hands a finished batch’s memory to the next batch, which settles only its own records', () => {
+    const acc = new RecordAccumulator({ batchBytes: 10_000, bufferBytes: 100_000 })
+    const settled: string[] = []
+    const tracking = (name: string): CompletionTarget => ({
+      settle: (i, error) => settled.push(`${name}${i}:${error === null ? 'ok' : 'failed'}`),
+    })
+    const q = acc.queue('t', 0)
+    const appendTo = (name: string, count: number) => {
+      let batch
+      for (let i = 0; i < count; i++) {
+        batch = acc.append(q, 100, 1_000, 1_000, null, `${name}${i}`, undefined, tracking(name), i, 2_000, 1_000).batch
+      }
+      if (batch === undefined) throw new Error('no batch')
+      batch.closed = true
+      q.batches.shift()
+      return batch
+    }
+    const first = appendTo('a', 3)
+    first.complete(10n, -1n)
+    acc.release(first)
+    const second = appendTo('b', 2)
+    expect(settled).toEqual(['a0:ok', 'a1:ok', 'a2:ok'])
+    // A batch released before it was done (split: its records moved to two new batches) must not
+    // reach the records now in its arrays.
+    acc.release(second)
+    const third = appendTo('c', 1)
+    second.fail(new Error('late'))
+    second.complete(10n, -1n)
+    expect(settled).toEqual(['a0:ok', 'a1:ok', 'a2:ok'])
+    third.fail(new Error('broker gone'))
+    expect(settled.slice(3)).toEqual(['c0:failed'])
+    const r = new Reader(third.records())
+    expect([readRecord(r).value?.toString(), r.remaining]).toEqual(['c0', 0])
+  })
 })
