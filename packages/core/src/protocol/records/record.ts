@@ -225,7 +225,8 @@ function putString(buf: Buffer, at: number, text: string): number {
   const units = text.length
   const prefix = sizeOfVarInt(units)
   if (prefix === sizeOfVarInt(units * 3)) {
-    const n = putUtf8(buf, at + prefix, text, units * 3)
+    // The record's room may be its exact size: the string's bytes fit, three per unit may not.
+    const n = putUtf8(buf, at + prefix, text, Math.min(units * 3, buf.length - at - prefix))
     fillVarInt(buf, at, n, prefix)
     return at + prefix + n
   }

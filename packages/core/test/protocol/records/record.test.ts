@@ -269,4 +269,33 @@ describe('writeRecord with strings', () => {
       expect(decoded.headers.map((h) => h.value)).toEqual(asBuffers.map((h) => h.value))
     }
   })
+
+  it('writes string fields into a writer with room for exactly the record, without growing it', () => {
+    // writeRecord asks for the record's largest size when it fits and its exact size otherwise; the
+    // strings must then be written within the exact room, whatever their bound at 3 bytes a unit.
+    for (const text of [...texts, 'ascii only value of some length', 'ü'.repeat(70), '🦀'.repeat(40)]) {
+      const headers = [
+        { key: 'content-type', value: text },
+        { key: 'k', value: text },
+        { key: 'third', value: text },
+      ]
+      for (let i = 0; i < 3; i++) {
+        const size = recordSize(1, 2, text, text, headers)
+        const exact = new Writer(size)
+        expect(writeRecord(exact, 1, 2, text, text, headers)).toBe(size)
+        expect(exact.buffer.length).toBe(size)
+        const utf8 = Buffer.from(text, 'utf8')
+        const fromBuffers = new Writer(16)
+        writeRecord(
+          fromBuffers,
+          1,
+          2,
+          utf8,
+          utf8,
+          headers.map((h) => ({ key: h.key, value: utf8 })),
+        )
+        expect(exact.toBuffer()).toEqual(fromBuffers.toBuffer())
+      }
+    }
+  })
 })
