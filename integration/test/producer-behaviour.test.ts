@@ -331,6 +331,30 @@ describe('Producer behaviour against the mock cluster', () => {
     for (const run of runs.slice(0, -1)) expect(run.count).toBeGreaterThanOrEqual(7)
   })
 
+  it('keeps the partition and timestamp a record had when it was sent, though it waited and the object changed', async () => {
+    // Before connect the topic's metadata is unknown, so these records wait in the producer; the
+    // application reusing its record object meanwhile must not move them.
+    const c = await start({ topics: [{ name: 't', partitions: 6 }] })
+    const p = producer({ bootstrapBrokers: c.bootstrapBrokers })
+    const record: { topic: string; value: string; partition: number; timestamp: number } = {
+      topic: 't',
+      value: 'first',
+      partition: 4,
+      timestamp: 1_700_000_000_000,
+    }
+    const first = p.send(record)
+    record.value = 'second'
+    record.partition = 1
+    record.timestamp = 1_700_000_000_999
+    const second = p.send(record)
+    expect((await first).partition).toBe(4)
+    expect((await second).partition).toBe(1)
+    const [stored] = c.records('t', 4)
+    expect(stored?.value?.toString()).toBe('first')
+    expect(stored?.timestamp).toBe(1_700_000_000_000n)
+    expect(c.records('t', 1).map((r) => r.timestamp)).toEqual([1_700_000_000_999n])
+  })
+
   it('rejects an explicit partition out of range before sending anything', async () => {
     const c = await start({ topics: [{ name: 't', partitions: 6 }] })
     const p = producer({ bootstrapBrokers: c.bootstrapBrokers })

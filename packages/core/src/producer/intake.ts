@@ -13,7 +13,9 @@ const SLOW_WAIT_MS = 5_000
 /** A record that could not be appended at once: its serializer is async, its topic unknown, or no room. */
 export interface Waiting {
   readonly topic: string
-  readonly record: AnyRecord
+  /** The partition and timestamp the record asked for (the record itself is not kept). */
+  readonly partition: AnyRecord['partition']
+  readonly timestamp: AnyRecord['timestamp']
   readonly target: CompletionTarget
   readonly index: number
   /** The record's delivery deadline (ms since the epoch) and timeout. */

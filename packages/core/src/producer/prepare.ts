@@ -19,6 +19,9 @@ export type MaybePromise<T> = T | Promise<T>
 /** Any record, whatever its generic types. */
 export type AnyRecord = ProducerRecord<unknown, unknown, unknown, unknown>
 
+/** What the producer reads of a record after its bytes: the partition and timestamp it asks for. */
+export type RecordPlacement = Pick<AnyRecord, 'partition' | 'timestamp'>
+
 const EMPTY_HEADERS: EncodableHeader[] = []
 
 /** Serializers with the defaults applied (header keys stay strings without one). */
@@ -253,7 +256,7 @@ function headerKey(key: unknown, topic: string, serializer: Serializer<unknown> 
  * error instead of throwing, so the hot path needs no try/catch of its own.
  */
 export function choosePartition(
-  r: AnyRecord,
+  r: Pick<AnyRecord, 'partition'>,
   topic: string,
   key: Buffer | null,
   value: Buffer | null,

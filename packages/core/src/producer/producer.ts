@@ -29,6 +29,7 @@ import {
   copyHeaders,
   HeaderScratch,
   type MaybePromise,
+  type RecordPlacement,
   type ResolvedSerializers,
   serializeHeaders,
   serializeInline,
@@ -163,19 +164,7 @@ export class Producer<
       bufferBytes: o.bufferBytes,
       maxBlockMs: o.maxBlockMs,
       place: (w, key, value, headers, topic) =>
-        this.append(
-          w.record,
-          w.topic,
-          key,
-          value,
-          headers,
-          topic,
-          w.target,
-          w.index,
-          w.deadline,
-          w.timeoutMs,
-          Date.now(),
-        ),
+        this.append(w, w.topic, key, value, headers, topic, w.target, w.index, w.deadline, w.timeoutMs, Date.now()),
       waitForRoom: () => accumulator.waitForRoom(),
       warn: (message) => logger.warn(message),
       waitedForRoom: (ms) => {
@@ -553,7 +542,8 @@ export class Producer<
     const blockMs = Math.min(this.options.maxBlockMs, timeoutMs)
     const waiting: Waiting = {
       topic,
-      record: r,
+      partition: r.partition,
+      timestamp: r.timestamp,
       target,
       index,
       deadline,
@@ -571,7 +561,7 @@ export class Producer<
 
   /** Appends one record to its partition's batch (or fails it alone); false only when it must wait for room. */
   private append(
-    r: AnyRecord,
+    r: RecordPlacement,
     topic: string,
     key: EncodableBytes,
     value: EncodableBytes,
@@ -640,7 +630,7 @@ export class Producer<
    * Buffers, as the Partitioner interface promises.
    */
   private partitionFor(
-    r: AnyRecord,
+    r: RecordPlacement,
     topic: string,
     key: EncodableBytes,
     value: EncodableBytes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RecordAccumulator } from '../../src/producer/accumulator.js'
+import type { ProducerBatch } from '../../src/producer/batch.js'
 import type { CompletionTarget } from '../../src/producer/completion.js'
 import { Reader } from '../../src/protocol/buffer/reader.js'
 import { readRecord, recordSize } from '../../src/protocol/records/record.js'
@@ -84,7 +85,7 @@ describe('RecordAccumulator', () => {
     })
     const q = acc.queue('t', 0)
     const appendTo = (name: string, count: number) => {
-      let batch
+      let batch: ProducerBatch | undefined
       for (let i = 0; i < count; i++) {
         batch = acc.append(q, 100, 1_000, 1_000, null, `${name}${i}`, undefined, tracking(name), i, 2_000, 1_000).batch
       }
