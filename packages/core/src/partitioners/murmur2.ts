@@ -81,9 +81,15 @@ export function murmur2Utf8(text: string): number {
   return finish(h)
 }
 
+/** Keys longer than this (in UTF-8 bytes at most) get a Buffer of their own, so the kept one stays small. */
+const MAX_SCRATCH_BYTES = 64 * 1024
+
 function murmur2OfEncoded(text: string): number {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  if (text.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(text.length * 3, scratch.length * 2))
+  const bound = text.length * 3
+  if (bound > MAX_SCRATCH_BYTES) return murmur2(Buffer.from(text, 'utf8'))
+  if (bound > scratch.length)
+    scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH_BYTES, Math.max(bound, scratch.length * 2)))
   return murmur2Of(scratch, scratch.write(text, 0, 'utf8'))
 }
 

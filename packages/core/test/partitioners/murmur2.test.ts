@@ -74,6 +74,8 @@ describe('murmur2Utf8', () => {
       expect(murmur2Utf8(text), JSON.stringify(text)).toBe(murmur2(Buffer.from(text, 'utf8')))
     }
     const long = 'ключ-'.repeat(500)
+    const huge = 'ключ-'.repeat(5_000)
+    expect(murmur2Utf8(huge)).toBe(murmur2(Buffer.from(huge, 'utf8')))
     expect(murmur2Utf8(long)).toBe(murmur2(Buffer.from(long, 'utf8')))
   })
 })
