@@ -20,6 +20,7 @@ export { SchemaRegistryError, type SchemaRegistryErrorOptions } from './errors/s
 export { WireFormatError } from './errors/wire-format-error.js'
 export {
   type DeserializerContext,
+  deserializationError,
   resolveWriterSchema,
   type SchemaRegistrySerializerOptions,
   SubjectCache,

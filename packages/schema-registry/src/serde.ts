@@ -1,4 +1,5 @@
 import type { SchemaRegistryClient } from './client.js'
+import { DeserializationError } from './errors/deserialization-error.js'
 import { SchemaNotRegisteredError } from './errors/schema-not-registered-error.js'
 import { SchemaRegistryError } from './errors/schema-registry-error.js'
 import { type SubjectNameStrategy, TopicNameStrategy } from './subject-name-strategy.js'
@@ -223,4 +224,25 @@ export class SubjectCache<T> {
 export interface DeserializerContext {
   readonly topic?: string | undefined
   readonly part?: 'key' | 'value' | 'headerKey' | 'headerValue' | undefined
+}
+
+/**
+ * The DeserializationError of a record a deserializer could not read, naming the subject when it can
+ * (the fixed `subject`, else the strategy's for the context's topic); naming it never throws.
+ */
+export function deserializationError(
+  format: DeserializationError['format'],
+  options: Pick<SchemaRegistrySerializerOptions, 'subject' | 'strategy'>,
+  cause: unknown,
+  context: DeserializerContext | undefined,
+  schemaId: number | undefined,
+  recordName?: string,
+): DeserializationError {
+  let subject = options.subject
+  if (subject === undefined && context?.topic !== undefined) {
+    try {
+      subject = subjectNameOf(options, context.topic, context.part ?? 'value', recordName)
+    } catch {}
+  }
+  return new DeserializationError({ format, schemaId, subject, topic: context?.topic, part: context?.part, cause })
 }

@@ -1,10 +1,9 @@
 import {
-  DeserializationError,
   type DeserializerContext,
   decodeWireFormat,
+  deserializationError,
   type SchemaRegistryClient,
   type SubjectNameStrategy,
-  subjectNameOf,
 } from '@tributary/schema-registry'
 import type * as avro from 'avsc'
 import type { AvroLogicalTypeMap, AvroValue, NoLogicalTypes } from './avro-infer.js'
@@ -71,20 +70,7 @@ export function avroDeserializer<
   const plain = options.plain !== false
 
   const fail = (cause: unknown, context: DeserializerContext | undefined, schemaId: number | undefined): never => {
-    let subject = options.subject
-    if (subject === undefined && context?.topic !== undefined) {
-      try {
-        subject = subjectNameOf(options, context.topic, context.part ?? 'value', reader?.name)
-      } catch {}
-    }
-    throw new DeserializationError({
-      format: 'AVRO',
-      schemaId,
-      subject,
-      topic: context?.topic,
-      part: context?.part,
-      cause,
-    })
+    throw deserializationError('AVRO', options, cause, context, schemaId, reader?.name)
   }
 
   if (registry === undefined) {

@@ -1,11 +1,10 @@
 import { Buffer } from 'node:buffer'
 import {
-  DeserializationError,
   type DeserializerContext,
   decodeWireFormat,
+  deserializationError,
   type SchemaRegistryClient,
   type SubjectNameStrategy,
-  subjectNameOf,
 } from '@tributary/schema-registry'
 import {
   compileValidator,
@@ -78,20 +77,7 @@ export function jsonSchemaDeserializer<
   }
 
   const fail = (cause: unknown, context: DeserializerContext | undefined, schemaId: number | undefined): never => {
-    let subject = options.subject
-    if (subject === undefined && context?.topic !== undefined) {
-      try {
-        subject = subjectNameOf(options, context.topic, context.part ?? 'value', undefined)
-      } catch {}
-    }
-    throw new DeserializationError({
-      format: 'JSON',
-      schemaId,
-      subject,
-      topic: context?.topic,
-      part: context?.part,
-      cause,
-    })
+    throw deserializationError('JSON', options, cause, context, schemaId)
   }
 
   const parse = (bytes: Uint8Array): unknown =>

@@ -1,13 +1,12 @@
 import { Buffer } from 'node:buffer'
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf'
 import {
-  DeserializationError,
   type DeserializerContext,
   decodeProtobufWireFormat,
+  deserializationError,
   type Schema,
   type SchemaRegistryClient,
   type SubjectNameStrategy,
-  subjectNameOf,
 } from '@tributary/schema-registry'
 import protobuf from 'protobufjs'
 import descriptor from 'protobufjs/ext/descriptor.js'
@@ -76,20 +75,7 @@ export function protobufDeserializer(
   }
 
   const fail = (cause: unknown, context: DeserializerContext | undefined, schemaId: number | undefined): never => {
-    let subject = options.subject
-    if (subject === undefined && context?.topic !== undefined) {
-      try {
-        subject = subjectNameOf(options, context.topic, context.part ?? 'value', undefined)
-      } catch {}
-    }
-    throw new DeserializationError({
-      format: 'PROTOBUF',
-      schemaId,
-      subject,
-      topic: context?.topic,
-      part: context?.part,
-      cause,
-    })
+    throw deserializationError('PROTOBUF', options, cause, context, schemaId)
   }
 
   if (registry === undefined) {
