@@ -20,3 +20,28 @@ export interface DriverContext {
   /** The values, cycled by record index. */
   readonly values: readonly string[]
 }
+
+/**
+ * Records `from` to `to - 1` as arrays of `task.messagesPerSend`, a chunk of `task.chunk` at a time:
+ * the arrays of a chunk sent all at once and awaited together (`concurrent`), or one after the
+ * other. `send(s, e)` sends records `s` to `e - 1`. Resolves with how many were sent.
+ */
+export async function sendInArrays(
+  task: ChildTask,
+  from: number,
+  to: number,
+  concurrent: boolean,
+  send: (s: number, e: number) => Promise<unknown>,
+): Promise<number> {
+  for (let start = from; start < to; start += task.chunk) {
+    const end = Math.min(to, start + task.chunk)
+    const sends: Array<Promise<unknown>> = []
+    for (let s = start; s < end; s += task.messagesPerSend) {
+      const sent = send(s, Math.min(end, s + task.messagesPerSend))
+      if (concurrent) sends.push(sent)
+      else await sent
+    }
+    await Promise.all(sends)
+  }
+  return to - from
+}

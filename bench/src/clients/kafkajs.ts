@@ -1,6 +1,6 @@
 import { CompressionTypes, Kafka, logLevel, type Message, Partitioners, type ProducerConfig } from 'kafkajs'
 import { HEADER_KEY, HEADER_VALUE, keyOf } from '../workload.js'
-import type { Driver, DriverContext } from './driver.js'
+import { type Driver, type DriverContext, sendInArrays } from './driver.js'
 
 /**
  * kafkajs: per chunk, `send` calls of `messagesPerSend` messages each, all started at once and
@@ -25,30 +25,18 @@ export function kafkajsDriver(ctx: DriverContext, idempotent: boolean): Driver {
     async connect() {
       await producer.connect()
     },
-    async sendRange(from, to) {
-      let acked = 0
-      for (let start = from; start < to; start += task.chunk) {
-        const end = Math.min(to, start + task.chunk)
-        const sends: Array<Promise<unknown>> = []
-        const counts: number[] = []
-        for (let s = start; s < end; s += task.messagesPerSend) {
-          const e = Math.min(end, s + task.messagesPerSend)
-          const messages: Message[] = new Array(e - s)
-          for (let i = s; i < e; i++) {
-            messages[i - s] = {
-              key: spec.keyed ? keyOf(i) : null,
-              value: values[i % values.length] as string,
-              headers: { [HEADER_KEY]: HEADER_VALUE },
-            }
+    sendRange: (from, to) =>
+      sendInArrays(task, from, to, true, (s, e) => {
+        const messages: Message[] = new Array(e - s)
+        for (let i = s; i < e; i++) {
+          messages[i - s] = {
+            key: spec.keyed ? keyOf(i) : null,
+            value: values[i % values.length] as string,
+            headers: { [HEADER_KEY]: HEADER_VALUE },
           }
-          sends.push(producer.send({ topic, acks: -1, compression, messages }))
-          counts.push(e - s)
         }
-        await Promise.all(sends)
-        for (const c of counts) acked += c
-      }
-      return acked
-    },
+        return producer.send({ topic, acks: -1, compression, messages })
+      }),
     async sendOne(i) {
       await producer.send({
         topic,

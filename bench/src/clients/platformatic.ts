@@ -1,6 +1,6 @@
 import { type MessageToProduce, Producer, stringSerializers } from '@platformatic/kafka'
 import { HEADER_KEY, HEADER_VALUE, keyOf } from '../workload.js'
-import type { Driver, DriverContext } from './driver.js'
+import { type Driver, type DriverContext, sendInArrays } from './driver.js'
 
 type Msg = MessageToProduce<string, string, string, string>
 
@@ -43,27 +43,8 @@ export function platformaticDriver(ctx: DriverContext, options: { idempotent: bo
       await producer.metadata({ topics: [topic] })
       if (options.idempotent) await producer.initIdempotentProducer({})
     },
-    async sendRange(from, to) {
-      let acked = 0
-      for (let start = from; start < to; start += task.chunk) {
-        const end = Math.min(to, start + task.chunk)
-        if (options.concurrent) {
-          const sends: Array<Promise<unknown>> = []
-          for (let s = start; s < end; s += task.messagesPerSend) {
-            sends.push(producer.send({ messages: batch(s, Math.min(end, s + task.messagesPerSend)) }))
-          }
-          await Promise.all(sends)
-          acked += end - start
-        } else {
-          for (let s = start; s < end; s += task.messagesPerSend) {
-            const e = Math.min(end, s + task.messagesPerSend)
-            await producer.send({ messages: batch(s, e) })
-            acked += e - s
-          }
-        }
-      }
-      return acked
-    },
+    sendRange: (from, to) =>
+      sendInArrays(task, from, to, options.concurrent, (s, e) => producer.send({ messages: batch(s, e) })),
     async sendOne(i) {
       await producer.send({ messages: batch(i, i + 1) })
     },

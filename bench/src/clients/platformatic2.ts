@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { type MessageToProduce, Producer, type ProducerStreamReport, stringSerializers } from 'platformatic-kafka-2'
 import { HEADER_KEY, HEADER_VALUE, keyOf } from '../workload.js'
-import type { Driver, DriverContext } from './driver.js'
+import { type Driver, type DriverContext, sendInArrays } from './driver.js'
 
 type Msg = MessageToProduce<string, string, string, string>
 
@@ -87,25 +87,9 @@ export function platformatic2Driver(ctx: DriverContext, options: Platformatic2Op
     },
     async sendRange(from, to) {
       if (options.mode === 'stream') return viaStream(from, to)
-      let acked = 0
-      for (let start = from; start < to; start += task.chunk) {
-        const end = Math.min(to, start + task.chunk)
-        if (options.mode === 'concurrent') {
-          const sends: Array<Promise<unknown>> = []
-          for (let s = start; s < end; s += task.messagesPerSend) {
-            sends.push(producer.send({ messages: batch(s, Math.min(end, s + task.messagesPerSend)) }))
-          }
-          await Promise.all(sends)
-          acked += end - start
-        } else {
-          for (let s = start; s < end; s += task.messagesPerSend) {
-            const e = Math.min(end, s + task.messagesPerSend)
-            await producer.send({ messages: batch(s, e) })
-            acked += e - s
-          }
-        }
-      }
-      return acked
+      return sendInArrays(task, from, to, options.mode === 'concurrent', (s, e) =>
+        producer.send({ messages: batch(s, e) }),
+      )
     },
     async sendOne(i) {
       await producer.send({ messages: [message(i)] })
