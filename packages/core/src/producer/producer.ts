@@ -93,7 +93,9 @@ export class Producer<
     const o = this.options
     this.serializers = o.serializers
     this.partitionByKey = keyOnlyPartitioner(o.partitioner)
-    this.headerScratch = HeaderScratch.for(o.serializers)
+    // No user code may run between filling a reused header list and encoding it: a custom
+    // partitioner runs there (and could send), so it gets none.
+    this.headerScratch = this.partitionByKey === undefined ? undefined : HeaderScratch.for(o.serializers)
     const logger = o.logger
     this.onCallbackError = (error) =>
       logger.error(`a send callback threw (the record was settled; the error is ignored): ${toError(error).message}`, {
