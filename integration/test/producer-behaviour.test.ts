@@ -355,6 +355,23 @@ describe('Producer behaviour against the mock cluster', () => {
     expect(c.records('t', 1).map((r) => r.timestamp)).toEqual([1_700_000_000_999n])
   })
 
+  it('stores records whose timestamps lie further apart than 2^53 ms in one batch, each with its own timestamp', async () => {
+    // Both timestamps are valid int64 milliseconds; their delta is no longer a safe JavaScript number.
+    const c = await start({ topics: [{ name: 't', partitions: 1 }] })
+    const p = producer({ bootstrapBrokers: c.bootstrapBrokers, lingerMs: 50 })
+    await p.connect()
+    const results = await p.sendBatch([
+      { topic: 't', value: 'early', timestamp: -8_000_000_000_000_000 },
+      { topic: 't', value: 'late', timestamp: 8_000_000_000_000_000 },
+      { topic: 't', value: 'now' },
+    ])
+    expect(results.map((r) => (r.ok ? 'ok' : String(r.error)))).toEqual(['ok', 'ok', 'ok'])
+    const stored = c.records('t').map((r) => r.timestamp)
+    expect(stored.slice(0, 2)).toEqual([-8_000_000_000_000_000n, 8_000_000_000_000_000n])
+    // The producer goes on sending.
+    expect((await p.send({ topic: 't', value: 'after' })).partition).toBe(0)
+  })
+
   it('rejects an explicit partition out of range before sending anything', async () => {
     const c = await start({ topics: [{ name: 't', partitions: 6 }] })
     const p = producer({ bootstrapBrokers: c.bootstrapBrokers })

@@ -142,8 +142,13 @@ export class ProducerBatch {
     value: EncodableBytes,
     headers: readonly EncodableHeader[] | undefined,
   ): number {
-    const delta = this.recordCount === 0 ? 0 : timestamp - this.baseTimestamp
-    return recordSize(this.recordCount, delta, key, value, headers)
+    return recordSize(this.recordCount, this.recordCount === 0 ? 0 : this.deltaOf(timestamp), key, value, headers)
+  }
+
+  /** A timestamp relative to the batch's base: a number, or a bigint when the difference is past 2^53. */
+  private deltaOf(timestamp: number): number | bigint {
+    const delta = timestamp - this.baseTimestamp
+    return Number.isSafeInteger(delta) ? delta : BigInt(timestamp) - BigInt(this.baseTimestamp)
   }
 
   /** Appends one record; returns its encoded size. */
@@ -161,14 +166,7 @@ export class ProducerBatch {
     } else if (timestamp > this.maxTimestamp) {
       this.maxTimestamp = timestamp
     }
-    const size = writeRecord(
-      this.writer as Writer,
-      this.recordCount,
-      timestamp - this.baseTimestamp,
-      key,
-      value,
-      headers,
-    )
+    const size = writeRecord(this.writer as Writer, this.recordCount, this.deltaOf(timestamp), key, value, headers)
     const n = this.recordCount++
     this.targets[n] = target
     this.indexes[n] = index
