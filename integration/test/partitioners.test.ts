@@ -13,7 +13,7 @@ import { killChildren, run } from '@tributary/test-support/processes'
 import { python } from '@tributary/test-support/python'
 import { prng } from '@tributary/test-support/random'
 import { MockCluster } from '@tributary/testing'
-import { Kafka, logLevel } from 'kafkajs'
+import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // The partitioners of @tributary/partitioners against the clients they are named after, where
@@ -143,6 +143,36 @@ describe('partitioners against librdkafka (kcat, confluent-kafka) through the mo
       )
     },
   )
+
+  it('the default partitioner hashes string keys, ASCII or not, where a kafkajs producer (Java-compatible) puts them', async () => {
+    // Tributary hashes a string key from its characters (or a reused buffer when not ASCII), never
+    // from a Buffer of its own: kafkajs's DefaultPartitioner, given the same keys, is the reference.
+    const count = 16
+    cluster.createTopic('default-ours', count)
+    cluster.createTopic('default-kafkajs', count)
+    const keys = makeKeys(KEYS_PER_RUN, 4242).map((k, i) => k ?? `concatenated-${i}-${'é'.repeat(i % 3)}`)
+    const producer = new Producer({ bootstrapBrokers: cluster.bootstrapBrokers })
+    try {
+      const results = await producer.sendBatch(keys.map((key, i) => ({ topic: 'default-ours', key, value: String(i) })))
+      expect(results.every((r) => r.ok)).toBe(true)
+    } finally {
+      await producer.close()
+    }
+    const kafka = new Kafka({ brokers: cluster.bootstrapBrokers, logLevel: logLevel.NOTHING })
+    const peer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
+    await peer.connect()
+    try {
+      await peer.send({ topic: 'default-kafkajs', messages: keys.map((key, i) => ({ key, value: String(i) })) })
+    } finally {
+      await peer.disconnect()
+    }
+    const ours = landed(cluster, 'default-ours')
+    const theirs = landed(cluster, 'default-kafkajs')
+    expect(ours.size).toBe(keys.length)
+    expect(keys.filter((_, i) => ours.get(i) !== theirs.get(i))).toEqual([])
+    // The keys spread: a wrong hash could not agree by accident.
+    expect(new Set(ours.values()).size).toBe(count)
+  })
 
   it('confluent-kafka for Python puts every hashed key where ours does, for each partitioner', async () => {
     const count = 16
