@@ -91,6 +91,7 @@ export interface RunRecord {
   peakRssMiB?: number
   rssBeforeStallMiB?: number
   heapUsedMiB?: number
+  refusedAtOnce?: boolean
   latencyUs?: LatencySummary
   /** Sink only, over the timed part: records per Produce request and per record batch. */
   recordsPerRequest?: number
@@ -543,6 +544,7 @@ async function runOne(
   }
   if (outcome.rssBeforeStallMiB !== undefined) run.rssBeforeStallMiB = outcome.rssBeforeStallMiB
   if (outcome.heapUsedMiB !== undefined) run.heapUsedMiB = outcome.heapUsedMiB
+  if (outcome.refusedAtOnce !== undefined) run.refusedAtOnce = outcome.refusedAtOnce
   if (profileDir !== undefined) {
     const main = readdirSync(profileDir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
     if (main !== undefined) {
@@ -692,21 +694,23 @@ function stallTable(c: CaseResult): string {
     `### ${c.title} (${fmtInt(c.records)} records handed over at once)`,
     '',
     'After the warm-up the brokers read and drop everything and answer nothing; the client is then handed every',
-    'record without waiting (one chunk) and its RSS is read once it stops growing.',
+    'record without waiting (one chunk) and its RSS is read once it stops growing. "Refused" says whether the',
+    'client refused sends at once (Tributary, past `maxWaitingBytes`) rather than holding every record.',
     '',
-    '| client | RSS before MiB | RSS stalled MiB | growth MiB | JS heap MiB | peak RSS MiB | runs (growth MiB) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| client | RSS before MiB | RSS stalled MiB | growth MiB | live JS heap MiB (after a full GC) | peak RSS MiB | refused | runs (growth MiB) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ]
   for (const k of c.contenders) {
     const runs = runsCell(k, (r) => ((r.rssMiB as number) - (r.rssBeforeStallMiB as number)).toFixed(0))
     const m = k.median
     if (m === undefined || m.rssBeforeStallMiB === undefined) {
-      lines.push(`| ${k.label} | FAILED | | | | | ${runs} |`)
+      lines.push(`| ${k.label} | FAILED | | | | | | ${runs} |`)
       continue
     }
+    const refused = k.runs.some((r) => r.refusedAtOnce === true) ? 'yes' : 'no'
     lines.push(
       `| ${k.label} | ${m.rssBeforeStallMiB.toFixed(0)} | ${m.rssMiB.toFixed(0)} | ${(m.rssMiB - m.rssBeforeStallMiB).toFixed(0)} | ` +
-        `${(m.heapUsedMiB ?? Number.NaN).toFixed(0)} | ${m.peakRssMiB.toFixed(0)} | ${runs} |`,
+        `${(m.heapUsedMiB ?? Number.NaN).toFixed(0)} | ${m.peakRssMiB.toFixed(0)} | ${refused} | ${runs} |`,
     )
   }
   return lines.join('\n')
@@ -791,10 +795,11 @@ function targetsTable(results: CaseResult[], chunk: number): string {
   for (const k of stall?.contenders ?? []) {
     const m = k.median
     if (!findContender(k.id).tributary || m?.rssBeforeStallMiB === undefined) continue
+    if (k.id === 'tributary-wait-unbounded') continue
     const bufferMiB = k.id === 'tributary-buffer8m' ? 8 : 32
     const growth = m.rssMiB - m.rssBeforeStallMiB
     rows.push(
-      `| stalled brokers, ${k.id}: RSS growth | bounded by bufferBytes (${bufferMiB} MiB) | ${growth.toFixed(0)} MiB for ${fmtInt(stall?.records ?? 0)} × ${stall?.valueBytes} B handed over | see the stall table |`,
+      `| stalled brokers, ${k.id}: RSS growth | bounded by bufferBytes + maxWaitingBytes (${bufferMiB} + ${bufferMiB} MiB) | ${growth.toFixed(0)} MiB for ${fmtInt(stall?.records ?? 0)} × ${stall?.valueBytes} B handed over | see the stall table |`,
     )
   }
   for (const c of results.filter((x) => x.kind === 'throughput')) {

@@ -170,9 +170,11 @@ export interface ChildResult {
   readonly rssMiB: number
   /** The process's peak RSS (getrusage maxrss): connecting, warm-up and the timed part. */
   readonly peakRssMiB: number
-  /** Stall case: RSS once the client was handed every record, before the warm-up, and the JS heap then. */
+  /** Stall case: RSS before the client was handed every record, and its JS heap once stalled, after a full GC. */
   readonly rssBeforeStallMiB?: number
   readonly heapUsedMiB?: number
+  /** Stall case: the client refused sends at once (a BufferFullError with `refusedAtOnce`) instead of holding them. */
+  readonly refusedAtOnce?: boolean
   readonly acked: number
   /** Latency case: each awaited send, microseconds (sorted summary). */
   readonly latencyUs?: LatencySummary
@@ -258,7 +260,15 @@ export const EXTRA_CONTENDERS: readonly ContenderSpec[] = [
   {
     id: 'tributary-buffer8m',
     client: 'tributary',
-    label: 'Tributary send() with bufferBytes: 8 MiB',
+    label: 'Tributary send() with bufferBytes and maxWaitingBytes: 8 MiB',
+    pkg: TRIBUTARY,
+    tributary: true,
+    defaultFor: ['stall'],
+  },
+  {
+    id: 'tributary-wait-unbounded',
+    client: 'tributary',
+    label: 'Tributary send() with maxWaitingBytes: unbounded (every send waits up to maxBlockMs)',
     pkg: TRIBUTARY,
     tributary: true,
     defaultFor: ['stall'],

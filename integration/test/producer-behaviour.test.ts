@@ -258,6 +258,129 @@ describe('Producer behaviour against the mock cluster', () => {
     expect(after.offset).toBe(BigInt(accepted.length + 1))
   })
 
+  it('refuses sends at once with BufferFullError while the records waiting for room hold maxWaitingBytes, then sends again', async () => {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({
+      bootstrapBrokers: c.bootstrapBrokers,
+      bufferBytes: 2_000,
+      batchBytes: 1_000,
+      maxWaitingBytes: 3_000,
+      lingerMs: 0,
+    })
+    await p.send({ topic: 't', value: 'warm-up' })
+    c.setLatency(1, 400)
+    const value = 'y'.repeat(100)
+    const settled: boolean[] = []
+    const sends = Array.from({ length: 60 }, (_, i) => {
+      settled[i] = false
+      return outcome(p.send({ topic: 't', value: `${i}:${value}` })).finally(() => {
+        settled[i] = true
+      })
+    })
+    await tick()
+    await tick()
+    // Refused before the broker answered anything: the sends past the bound, a tail, never the first ones.
+    const refusedAtOnce = settled.filter(Boolean).length
+    expect(refusedAtOnce).toBeGreaterThan(0)
+    expect(settled).toEqual([...Array(60 - refusedAtOnce).fill(false), ...Array(refusedAtOnce).fill(true)])
+    // The buffer holds under 20 of these records and the waiting ones count 256 bytes more each: at most 30 accepted.
+    expect(60 - refusedAtOnce).toBeLessThanOrEqual(30)
+    const outcomes = await Promise.all(sends)
+    c.setLatency(1, 0)
+    outcomes.forEach((o, i) => {
+      if (i < 60 - refusedAtOnce) expect(o).toMatchObject({ offset: BigInt(i + 1) })
+      else {
+        expect(BufferFullError.isInstance(o)).toBe(true)
+        expect(o).toMatchObject({ retriable: true, refusedAtOnce: true, maxWaitingBytes: 3_000, bufferBytes: 2_000 })
+        expect((o as Error).message).toContain('maxWaitingBytes (3000)')
+      }
+    })
+    const accepted = Array.from({ length: 60 - refusedAtOnce }, (_, i) => `${i}:${value}`)
+    expect(values(c, 't')).toEqual(['warm-up', ...accepted])
+    expect((await p.send({ topic: 't', value: 'after' })).offset).toBe(BigInt(accepted.length + 1))
+  })
+
+  it('counts a waiting record that timed out after maxBlockMs no more, so the next send may wait again', async () => {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({
+      bootstrapBrokers: c.bootstrapBrokers,
+      bufferBytes: 1_000,
+      batchBytes: 1_000,
+      maxWaitingBytes: 1_000,
+      maxBlockMs: 150,
+      lingerMs: 0,
+    })
+    await p.send({ topic: 't', value: 'warm-up' })
+    c.setLatency(1, 1_500)
+    const value = 'x'.repeat(100)
+    const sends = Array.from({ length: 20 }, (_, i) => outcome(p.send({ topic: 't', value: `${i}:${value}` })))
+    while (p.metrics().producer['waiting-records'] > 0) await sleep(10)
+    // The buffered records are still unanswered; the waiting ones have failed after maxBlockMs. Nothing waits
+    // any more, so this send waits for room (and times out) instead of being refused.
+    const again = await outcome(p.send({ topic: 't', value: `again:${value}` }))
+    expect(BufferFullError.isInstance(again) && !again.refusedAtOnce).toBe(true)
+    const first = await Promise.all(sends)
+    c.setLatency(1, 0)
+    expect(first.filter((o) => BufferFullError.isInstance(o) && !o.refusedAtOnce).length).toBeGreaterThan(0)
+    expect(first.filter((o) => BufferFullError.isInstance(o) && o.refusedAtOnce).length).toBeGreaterThan(0)
+    const acknowledged = first.filter((o) => !(o instanceof Error)).length
+    expect(acknowledged).toBeGreaterThan(0)
+    expect((await p.send({ topic: 't', value: 'after' })).offset).toBe(BigInt(acknowledged + 1))
+  })
+
+  it('admits a whole sendBatch that finds room among the waiting records, however large, and refuses the next one whole', async () => {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({
+      bootstrapBrokers: c.bootstrapBrokers,
+      bufferBytes: 2_000,
+      batchBytes: 1_000,
+      maxWaitingBytes: 1_000,
+      lingerMs: 0,
+    })
+    await p.send({ topic: 't', value: 'warm-up' })
+    c.setLatency(1, 300)
+    const value = 'z'.repeat(100)
+    const first = p.sendBatch(Array.from({ length: 50 }, (_, i) => ({ topic: 't', value: `a${i}:${value}` })))
+    const second = await p.sendBatch(Array.from({ length: 5 }, (_, i) => ({ topic: 't', value: `b${i}:${value}` })))
+    for (const r of second) {
+      expect(r.ok === false && BufferFullError.isInstance(r.error) && r.error.refusedAtOnce).toBe(true)
+    }
+    const results = await first
+    c.setLatency(1, 0)
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect(values(c, 't')).toEqual(['warm-up', ...Array.from({ length: 50 }, (_, i) => `a${i}:${value}`)])
+  })
+
+  it('refuses no record sent before the metadata arrives while the buffer has room, however many wait', async () => {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({ bootstrapBrokers: c.bootstrapBrokers, maxWaitingBytes: 1_000 })
+    const value = 'v'.repeat(100)
+    // Not connected yet: every record waits for the topic's metadata, 200 of them far past maxWaitingBytes.
+    const metas = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => p.send({ topic: 't', value: `${i}:${value}` })),
+    )
+    expect(metas.map((m) => m.offset)).toEqual(Array.from({ length: 200 }, (_, i) => BigInt(i)))
+  })
+
+  it('lets one record at a time wait with maxWaitingBytes 0, and every send queued behind it is refused', async () => {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({ bootstrapBrokers: c.bootstrapBrokers, bufferBytes: 600, batchBytes: 300, maxWaitingBytes: 0 })
+    await p.send({ topic: 't', value: 'warm-up' })
+    c.setLatency(1, 200)
+    const value = 'w'.repeat(100)
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => outcome(p.send({ topic: 't', value: `${i}:${value}` }))),
+    )
+    c.setLatency(1, 0)
+    const ok = outcomes.filter((o) => !(o instanceof Error)).length
+    // What fit the buffer, plus exactly one record that waited for room; the rest were refused.
+    const stored = values(c, 't').slice(1)
+    expect(stored).toEqual(Array.from({ length: ok }, (_, i) => `${i}:${value}`))
+    for (const o of outcomes.slice(ok)) expect(BufferFullError.isInstance(o) && o.refusedAtOnce).toBe(true)
+    expect(ok).toBeGreaterThan(1)
+    expect(ok).toBeLessThan(12)
+  })
+
   it('rejects a send to a topic that does not exist (no auto-creation) with a TimeoutError naming it after maxBlockMs', async () => {
     const c = await start({ autoCreateTopics: false, topics: [{ name: 'exists' }] })
     const p = producer({ bootstrapBrokers: c.bootstrapBrokers, maxBlockMs: 300 })

@@ -7,12 +7,12 @@ type Rec = ProducerRecord<string | null, string>
 /**
  * Tributary with its defaults (idempotent, acks all, adaptive linger, batchBytes 1 MiB): either `send`
  * for every record of a chunk and `Promise.all` over the promises, or one `sendBatch` per chunk.
- * `options` overrides a default (lingerMs 5, a smaller bufferBytes) for the contrast lines.
+ * `options` overrides a default (lingerMs 5, a smaller bufferBytes, maxWaitingBytes) for the contrast lines.
  */
 export function tributaryDriver(
   ctx: DriverContext,
   mode: 'send' | 'sendBatch',
-  options: Partial<Pick<ProducerOptions<string | null, string>, 'lingerMs' | 'bufferBytes'>> = {},
+  options: Partial<Pick<ProducerOptions<string | null, string>, 'lingerMs' | 'bufferBytes' | 'maxWaitingBytes'>> = {},
 ): Driver {
   const { task, spec, values } = ctx
   const producer = new Producer<string | null, string>({

@@ -22,6 +22,8 @@ export class RecordAccumulator {
   private spaceWaiters: Array<() => void> = []
   /** Bytes of records buffered and not yet acknowledged or failed. */
   bufferedBytes = 0
+  /** Set when a record found no room, until a batch's memory is returned. */
+  full = false
 
   constructor(options: AccumulatorOptions) {
     this.options = options
@@ -49,7 +51,9 @@ export class RecordAccumulator {
 
   /** True when `bytes` more fit in the buffer. */
   hasRoom(bytes: number): boolean {
-    return this.bufferedBytes + bytes <= this.options.bufferBytes || this.bufferedBytes === 0
+    if (this.bufferedBytes + bytes <= this.options.bufferBytes || this.bufferedBytes === 0) return true
+    this.full = true
+    return false
   }
 
   /** Resolves when buffer space was freed (check `hasRoom` again). */
@@ -111,6 +115,7 @@ export class RecordAccumulator {
   release(batch: ProducerBatch): void {
     this.bufferedBytes -= batch.reservedBytes
     batch.reservedBytes = 0
+    this.full = false
     const m = batch.releaseMemory()
     if (m !== null && this.freeMemory.length < 16 && m.writer.buffer.length <= this.options.batchBytes * 2) {
       this.freeMemory.push(m.reset())

@@ -33,13 +33,19 @@ export interface Waiting {
   settled: boolean
   /** Set once a slow wait was reported. */
   warned?: boolean
+  /** What the record counts against `maxWaitingBytes` while it waits (its encoded size plus WAITING_RECORD_OVERHEAD). */
+  readonly bytes: number
 }
+
+/** What a waiting record holds besides its bytes: its queue entry, header copy, promise or callback. */
+export const WAITING_RECORD_OVERHEAD = 256
 
 /** What the intake needs of the producer. */
 export interface IntakeHost {
   readonly metadata: ClusterMetadata
   readonly bufferBytes: number
   readonly maxBlockMs: number
+  readonly maxWaitingBytes: number
   /** Appends the record (or fails it alone); false only when the buffer has no room for it. */
   place(
     w: Waiting,
@@ -65,6 +71,8 @@ export interface IntakeHost {
 export class Intake {
   private readonly queue: Waiting[] = []
   private readonly host: IntakeHost
+  /** The sum of the queued records' `bytes`. */
+  private queuedBytes = 0
   private running = false
   private timer: NodeJS.Timeout | undefined
   private timerAt = Number.POSITIVE_INFINITY
@@ -82,6 +90,11 @@ export class Intake {
     return this.queue.length
   }
 
+  /** What the waiting records count against `maxWaitingBytes`. */
+  get bytes(): number {
+    return this.queuedBytes
+  }
+
   /** Adds a record at the end of the queue and makes sure the queue is worked through. */
   push(w: Waiting): void {
     if (!w.serialized) {
@@ -91,13 +104,16 @@ export class Intake {
       Promise.all([w.key, w.value, w.headers]).then(mark, mark)
     }
     this.queue.push(w)
+    this.queuedBytes += w.bytes
     this.schedule(w.blockUntil)
     if (!this.running) void this.run()
   }
 
   /** Fails every waiting record with `error` (abort, close). */
   failAll(error: Error): void {
-    for (const w of this.queue.splice(0)) this.settle(w, error)
+    const failed = this.queue.splice(0)
+    this.queuedBytes = 0
+    for (const w of failed) this.settle(w, error)
     this.stopTimer()
     this.interrupt?.()
   }
@@ -116,7 +132,7 @@ export class Intake {
         await Promise.race([this.advancing.done, interrupted])
         clearTimeout(slow)
         this.interrupt = undefined
-        if (this.queue[0] === head && head.settled) this.queue.shift()
+        if (this.queue[0] === head && head.settled) this.removeAt(0)
       }
     } finally {
       this.running = false
@@ -136,7 +152,8 @@ export class Intake {
       while (!this.host.place(w, key, value, headers, topic)) {
         const started = Date.now()
         const remaining = w.blockUntil - started
-        if (remaining <= 0) throw new BufferFullError(this.host.bufferBytes, this.host.maxBlockMs)
+        if (remaining <= 0)
+          throw new BufferFullError(this.host.bufferBytes, this.host.maxBlockMs, this.host.maxWaitingBytes)
         this.host.wakeSender()
         await Promise.race([this.host.waitForRoom(), sleep(remaining)])
         this.host.waitedForRoom(Date.now() - started)
@@ -162,6 +179,11 @@ export class Intake {
         `${waited} for room in the producer's buffer (bufferBytes ${this.host.bufferBytes}): records are sent faster than the brokers acknowledge them`,
       )
     }
+  }
+
+  private removeAt(i: number): void {
+    const w = i === 0 ? this.queue.shift() : this.queue.splice(i, 1)[0]
+    if (w !== undefined) this.queuedBytes -= w.bytes
   }
 
   private settle(w: Waiting, error: Error): void {
@@ -193,7 +215,7 @@ export class Intake {
     for (let i = 0; i < this.queue.length; ) {
       const w = this.queue[i] as Waiting
       if (w.settled && i > 0) {
-        this.queue.splice(i, 1)
+        this.removeAt(i)
         continue
       }
       if (w.blockUntil > now) {
@@ -201,7 +223,7 @@ export class Intake {
         i++
         continue
       }
-      this.queue.splice(i, 1)
+      this.removeAt(i)
       removed = true
       this.settle(w, this.expired(w, i === 0))
     }
@@ -219,7 +241,7 @@ export class Intake {
       )
     }
     if (metadata.topic(w.topic) === undefined) return metadata.notPresent(w.topic, w.blockMs)
-    if (atHead) return new BufferFullError(this.host.bufferBytes, this.host.maxBlockMs)
+    if (atHead) return new BufferFullError(this.host.bufferBytes, this.host.maxBlockMs, this.host.maxWaitingBytes)
     const head = this.queue[0]
     const ahead = head === undefined ? 'earlier records' : `earlier records for topic '${head.topic}'`
     return new TimeoutError(

@@ -48,6 +48,8 @@ export interface ResolvedProducerOptions<Key = unknown, Value = unknown, HeaderK
   /** 0 means no batching: every record is alone in its batch, as in Java. */
   readonly batchBytes: number
   readonly bufferBytes: number
+  /** Left out: the larger of bufferBytes and 32 MiB. */
+  readonly maxWaitingBytes: number
   readonly maxBlockMs: number
   readonly maxInFlight: number
   readonly requestTimeoutMs: number
@@ -84,6 +86,7 @@ const INTEGER_OPTIONS = {
   lingerMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 5 },
   batchBytes: { min: 0, max: MAX_INT32, unit: 'bytes', defaultValue: 1_048_576 },
   bufferBytes: { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'bytes', defaultValue: 33_554_432 },
+  maxWaitingBytes: { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'bytes', defaultValue: 33_554_432 },
   maxBlockMs: { min: 0, max: MAX_INT32, unit: 'milliseconds', defaultValue: 60_000 },
   maxInFlight: { min: 1, max: MAX_INT32, unit: 'requests', defaultValue: 5 },
   requestTimeoutMs: { min: 1, max: MAX_INT32, unit: 'milliseconds', defaultValue: 30_000 },
@@ -143,6 +146,10 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
   const lingerMs = options.lingerMs === undefined ? undefined : integer('lingerMs')
   const batchBytes = integer('batchBytes')
   const bufferBytes = integer('bufferBytes')
+  const maxWaitingBytes =
+    options.maxWaitingBytes === undefined
+      ? Math.max(bufferBytes, INTEGER_OPTIONS.maxWaitingBytes.defaultValue)
+      : integer('maxWaitingBytes')
   const maxBlockMs = integer('maxBlockMs')
   const maxInFlight = integer('maxInFlight')
   const requestTimeoutMs = integer('requestTimeoutMs')
@@ -266,6 +273,7 @@ export function resolveProducerOptions<Key, Value, HeaderKey, HeaderValue>(
     lingerMs,
     batchBytes,
     bufferBytes,
+    maxWaitingBytes,
     maxBlockMs,
     maxInFlight,
     requestTimeoutMs,
@@ -634,6 +642,7 @@ const OPTION_NAMES: readonly string[] = [
   'lingerMs',
   'batchBytes',
   'bufferBytes',
+  'maxWaitingBytes',
   'maxBlockMs',
   'maxInFlight',
   'requestTimeoutMs',

@@ -2,6 +2,7 @@ import { ClusterMetadata, type TopicInfo } from '../cluster/metadata.js'
 import { listened, sendChannel, type TransactionEvent, traced, transactionChannel } from '../diagnostics/channels.js'
 import { MetricsRecorder, type ProducerMetrics } from '../diagnostics/metrics.js'
 import { SendTrace, withAddedHeaders } from '../diagnostics/send-trace.js'
+import { BufferFullError } from '../errors/buffer-full-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import { ProducerClosedError } from '../errors/producer-closed-error.js'
 import { RecordTooLargeError } from '../errors/record-too-large-error.js'
@@ -20,7 +21,7 @@ import { ProducerIdentity } from '../sender/producer-id.js'
 import { Sender } from '../sender/sender.js'
 import { RecordAccumulator } from './accumulator.js'
 import { BatchTarget, CallbackTarget, type CompletionTarget, FlushTracker, PromiseTarget } from './completion.js'
-import { Intake, type Waiting } from './intake.js'
+import { Intake, WAITING_RECORD_OVERHEAD, type Waiting } from './intake.js'
 import { optionsFromProperties, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
 import {
   type AnyRecord,
@@ -77,6 +78,10 @@ export class Producer<
   private readonly intake: Intake
   private readonly transactions: TransactionManager | undefined
   private readonly tracker = new FlushTracker()
+  /** Set while a sendBatch that was admitted whole enqueues its records. */
+  private admittingBatch = false
+  /** The error of the sends refused since a record was last let wait (see `maxWaitingBytes`). */
+  private refusal: BufferFullError | undefined
   private readonly recorder = new MetricsRecorder()
   private readonly serializers: ResolvedSerializers
   /** Reused header lists for records whose headers are an object of strings (built-in serializers only). */
@@ -165,6 +170,7 @@ export class Producer<
       metadata: this.metadata,
       bufferBytes: o.bufferBytes,
       maxBlockMs: o.maxBlockMs,
+      maxWaitingBytes: o.maxWaitingBytes,
       place: (w, key, value, headers, topic) =>
         this.append(w, w.topic, key, value, headers, topic, w.target, w.index, w.deadline, w.timeoutMs, Date.now()),
       waitForRoom: () => accumulator.waitForRoom(),
@@ -256,8 +262,15 @@ export class Producer<
     const generation = this.tracker.generation
     this.tracker.add(generation, records.length)
     const target = new BatchTarget(this.tracker, generation, records.length)
-    for (let i = 0; i < records.length; i++)
-      this.enqueue(records[i] as ProducerRecord<Key, Value, HeaderKey, HeaderValue>, target, i, options)
+    // A batch that finds room among the waiting records is admitted whole, however large; else each record is refused.
+    const nested = this.admittingBatch
+    this.admittingBatch = nested || !this.waitingFull()
+    try {
+      for (let i = 0; i < records.length; i++)
+        this.enqueue(records[i] as ProducerRecord<Key, Value, HeaderKey, HeaderValue>, target, i, options)
+    } finally {
+      this.admittingBatch = nested
+    }
     return target.promise
   }
 
@@ -539,6 +552,15 @@ export class Producer<
         return
       }
     }
+    if (!this.admittingBatch && this.waitingFull()) {
+      discard(key, value, headers)
+      const o = this.options
+      // One error for a run of refusals: a burst refuses sends by the hundred thousand, and each error costs ~400 B.
+      this.refusal ??= new BufferFullError(o.bufferBytes, o.maxBlockMs, o.maxWaitingBytes, true)
+      target.settle(index, this.refusal, null)
+      return
+    }
+    this.refusal = undefined
     // The record waits: the reused header list is the next record's.
     if (scratch !== undefined) headers = copyHeaders(scratch)
     const blockMs = Math.min(this.options.maxBlockMs, timeoutMs)
@@ -557,8 +579,17 @@ export class Producer<
       headers,
       serialized: sync,
       settled: false,
+      bytes: WAITING_RECORD_OVERHEAD + (sync ? waitingRecordSize(key, value, headers) : 0),
     }
     this.intake.push(waiting)
+  }
+
+  /**
+   * True when the buffer is full and the records waiting in the intake hold `maxWaitingBytes`: a send
+   * that would wait is refused. Records sent before the metadata came wait in a buffer with room.
+   */
+  private waitingFull(): boolean {
+    return this.accumulator.full && this.intake.size > 0 && this.intake.bytes >= this.options.maxWaitingBytes
   }
 
   /** Appends one record to its partition's batch (or fails it alone); false only when it must wait for room. */
@@ -659,6 +690,15 @@ export class Producer<
       this.options.logger.warn(`the partitioner's onBatchClosed threw: ${toError(error).message}`, { error })
     }
   }
+}
+
+/** A serialized record's encoded size, as it counts against `maxWaitingBytes`. */
+function waitingRecordSize(
+  key: MaybePromise<EncodableBytes>,
+  value: MaybePromise<EncodableBytes>,
+  headers: MaybePromise<EncodableHeader[] | undefined>,
+): number {
+  return recordSize(0, 0, key as EncodableBytes, value as EncodableBytes, headers as EncodableHeader[] | undefined)
 }
 
 /** Serializer promises of a record that failed anyway: their rejections are not unhandled. */

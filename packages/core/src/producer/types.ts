@@ -111,6 +111,17 @@ export interface ProducerOptions<
   lingerMs?: number
   batchBytes?: number
   bufferBytes?: number
+  /**
+   * How many bytes of records may wait when the buffer (`bufferBytes`) is full. A send that finds
+   * the buffer full and the waiting records already holding this much fails at once with a
+   * `BufferFullError` (`refusedAtOnce`) instead of waiting, so memory stays bounded when the
+   * brokers stop answering and the application does not await its sends; a `sendBatch` that finds
+   * room among the waiting records is admitted whole. A waiting record counts its encoded size plus
+   * 256 bytes. Default: the larger of `bufferBytes` and 32 MiB; `Number.MAX_SAFE_INTEGER` lets every
+   * send wait (up to `maxBlockMs`), as the Java client's blocking `send` does; 0 lets one record
+   * wait at a time.
+   */
+  maxWaitingBytes?: number
   maxBlockMs?: number
   maxInFlight?: number
   requestTimeoutMs?: number

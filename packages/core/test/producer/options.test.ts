@@ -229,6 +229,18 @@ describe('resolveProducerOptions validation', () => {
     expect(resolve({ bufferBytes: 2 ** 40 }).bufferBytes).toBe(2 ** 40)
   })
 
+  it('bounds waiting records by the larger of bufferBytes and 32 MiB unless maxWaitingBytes is given', () => {
+    expect(resolve({}).maxWaitingBytes).toBe(33_554_432)
+    expect(resolve({ bufferBytes: 1_000, batchBytes: 1_000 }).maxWaitingBytes).toBe(33_554_432)
+    expect(resolve({ bufferBytes: 2 ** 30 }).maxWaitingBytes).toBe(2 ** 30)
+    expect(resolve({ maxWaitingBytes: 0 }).maxWaitingBytes).toBe(0)
+    expect(resolve({ maxWaitingBytes: Number.MAX_SAFE_INTEGER }).maxWaitingBytes).toBe(Number.MAX_SAFE_INTEGER)
+    expect(configError(() => resolve({ maxWaitingBytes: -1 })).allowed).toBe(
+      `an integer number of bytes from 0 to ${Number.MAX_SAFE_INTEGER}`,
+    )
+    expect(configError(() => resolve({ maxWaitingBytes: 1.5 })).option).toBe('maxWaitingBytes')
+  })
+
   it('treats options set to undefined as left out', () => {
     const resolved = resolve({
       lingerMs: undefined,
