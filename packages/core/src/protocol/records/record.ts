@@ -216,6 +216,9 @@ function putUtf8(buf: Buffer, at: number, text: string, room: number): number {
   return b.utf8Write !== undefined ? b.utf8Write(text, at, room) : b.write(text, at, room, 'utf8')
 }
 
+/** Strings up to this many UTF-16 units are written by `putString` itself when they are ASCII. */
+const SHORT_STRING_UNITS = 32
+
 /**
  * A varint-prefixed UTF-8 string. When the length's varint takes the same bytes whatever the UTF-8
  * size (1 to 3 bytes per UTF-16 unit), the string is written first and its length filled in after,
@@ -223,6 +226,20 @@ function putUtf8(buf: Buffer, at: number, text: string, room: number): number {
  */
 function putString(buf: Buffer, at: number, text: string): number {
   const units = text.length
+  if (units <= SHORT_STRING_UNITS) {
+    // Copied here while it is ASCII (one byte a unit): a native call costs more than a short copy.
+    const at1 = at + sizeOfVarInt(units)
+    let i = 0
+    for (; i < units; i++) {
+      const c = text.charCodeAt(i)
+      if (c >= 0x80) break
+      buf[at1 + i] = c
+    }
+    if (i === units) {
+      putVarInt(buf, at, units)
+      return at1 + units
+    }
+  }
   const prefix = sizeOfVarInt(units)
   if (prefix === sizeOfVarInt(units * 3)) {
     // The record's room may be its exact size: the string's bytes fit, three per unit may not.

@@ -298,4 +298,23 @@ describe('writeRecord with strings', () => {
       }
     }
   })
+
+  it('writes short strings with a character past ASCII anywhere in them exactly as their UTF-8 bytes', () => {
+    // Short ASCII strings are copied a unit at a time; one that turns out not to be ASCII is written again as UTF-8.
+    const cases: string[] = []
+    for (let length = 0; length <= 40; length++) {
+      cases.push('k'.repeat(length))
+      for (const odd of ['é', '€', '🦀', '\u007f', '\u0080']) {
+        for (const at of [0, Math.floor(length / 2), length]) cases.push('k'.repeat(at) + odd + 'k'.repeat(length - at))
+      }
+    }
+    for (const text of cases) {
+      const size = recordSize(0, 0, text, null)
+      const exact = new Writer(size)
+      expect(writeRecord(exact, 0, 0, text, null)).toBe(size)
+      const decoded = readRecord(new Reader(exact.toBuffer()))
+      expect(decoded.key?.toString('utf8'), JSON.stringify(text)).toBe(text)
+      expect(decoded.key?.equals(Buffer.from(text, 'utf8'))).toBe(true)
+    }
+  })
 })
