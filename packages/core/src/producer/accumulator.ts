@@ -24,8 +24,6 @@ export class RecordAccumulator {
   bufferedBytes = 0
   /** Set when a record found no room, until a batch's memory is returned. */
   full = false
-  /** The next record's place in send order. */
-  private sendOrder = 0
 
   constructor(options: AccumulatorOptions) {
     this.options = options
@@ -103,7 +101,7 @@ export class RecordAccumulator {
       batch = new ProducerBatch(q.topic, q.partition, now, deadline, timeoutMs, this.takeMemory())
       q.batches.push(batch)
     }
-    const size = batch.append(timestamp, key, value, headers, target, index, this.sendOrder++)
+    const size = batch.append(timestamp, key, value, headers, target, index)
     batch.reservedBytes += size
     this.bufferedBytes += size
     if (batch.sizeBytes >= this.options.batchBytes) {

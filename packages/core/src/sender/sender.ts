@@ -22,7 +22,7 @@ import { TributaryError } from '../errors/tributary-error.js'
 import type { BrokerConnection, BrokerPool } from '../network/broker-pool.js'
 import type { Codec } from '../plugins.js'
 import type { RecordAccumulator } from '../producer/accumulator.js'
-import { ProducerBatch } from '../producer/batch.js'
+import type { ProducerBatch } from '../producer/batch.js'
 import type { TransactionManager } from '../producer/transactions.js'
 import type { Logger } from '../producer/types.js'
 import { type ProduceRequest, type ProduceResponse, produce } from '../protocol/apis/produce/produce.js'
@@ -714,9 +714,6 @@ export class Sender {
   }
 
   private onResponse(batches: ProducerBatch[], response: ProduceResponse): void {
-    const acked: ProducerBatch[] = []
-    const baseOffsets: bigint[] = []
-    const logAppendTimes: bigint[] = []
     for (const batch of batches) {
       const answer = response.responses
         .find((t) => t.name === batch.topic)
@@ -737,9 +734,7 @@ export class Sender {
       }
       const code = answer.errorCode
       if (code === ErrorCodes.NONE || code === ErrorCodes.DUPLICATE_SEQUENCE_NUMBER) {
-        acked.push(batch)
-        baseOffsets.push(answer.baseOffset)
-        logAppendTimes.push(answer.logAppendTimeMs ?? -1n)
+        this.succeed(batch, answer.baseOffset, answer.logAppendTimeMs ?? -1n)
         continue
       }
       const error = new KafkaProtocolError(code, {
@@ -750,9 +745,6 @@ export class Sender {
       })
       this.handleError(batch, code, error)
     }
-    if (acked.length === 1)
-      this.succeed(acked[0] as ProducerBatch, baseOffsets[0] as bigint, logAppendTimes[0] as bigint)
-    else if (acked.length > 1) this.succeedTogether(acked, baseOffsets, logAppendTimes)
     this.wakeup()
   }
 
@@ -945,43 +937,14 @@ export class Sender {
   }
 
   private succeed(batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
-    const q = this.landAcknowledged(batch)
-    if (q === undefined) return
-    batch.complete(baseOffset, logAppendTime)
-    this.accumulator.release(batch)
-    this.afterLanding(q)
-  }
-
-  /** `succeed` for the batches one response acknowledged, their records settled in send order. */
-  private succeedTogether(batches: ProducerBatch[], baseOffsets: bigint[], logAppendTimes: bigint[]): void {
-    const landed: ProducerBatch[] = []
-    const queues: PartitionQueue[] = []
-    const offsets: bigint[] = []
-    const times: bigint[] = []
-    for (let i = 0; i < batches.length; i++) {
-      const batch = batches[i] as ProducerBatch
-      const q = this.landAcknowledged(batch)
-      if (q === undefined) continue
-      landed.push(batch)
-      queues.push(q)
-      offsets.push(baseOffsets[i] as bigint)
-      times.push(logAppendTimes[i] as bigint)
-    }
-    ProducerBatch.completeTogether(landed, offsets, times)
-    for (let i = 0; i < landed.length; i++) {
-      this.accumulator.release(landed[i] as ProducerBatch)
-      this.afterLanding(queues[i] as PartitionQueue)
-    }
-  }
-
-  /** Lands an acknowledged batch and moves its partition's acknowledged sequence on. */
-  private landAcknowledged(batch: ProducerBatch): PartitionQueue | undefined {
     const q = this.land(batch)
-    if (q === undefined) return undefined
+    if (q === undefined) return
     // An answer from before the partition restarted its sequences says nothing about the new ones.
     const current = batch.producerEpoch === q.epoch && batch.producerId === q.producerId
     if (current && batch.sequence >= 0 && batch.lastSequence > q.lastAcked) q.lastAcked = batch.lastSequence
-    return q
+    batch.complete(baseOffset, logAppendTime)
+    this.accumulator.release(batch)
+    this.afterLanding(q)
   }
 
   /**

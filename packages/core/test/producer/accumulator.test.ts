@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RecordAccumulator } from '../../src/producer/accumulator.js'
-import { ProducerBatch } from '../../src/producer/batch.js'
+import type { ProducerBatch } from '../../src/producer/batch.js'
 import type { CompletionTarget } from '../../src/producer/completion.js'
 import { Reader } from '../../src/protocol/buffer/reader.js'
 import { readRecord, recordSize } from '../../src/protocol/records/record.js'
@@ -110,47 +110,5 @@ describe('RecordAccumulator', () => {
     expect(settled.slice(3)).toEqual(['c0:failed'])
     const r = new Reader(third.records())
     expect([readRecord(r).value?.toString(), r.remaining]).toEqual(['c0', 0])
-  })
-
-  it('settles the batches one response acknowledged in send order across them, each batch in its own order', () => {
-    const acc = new RecordAccumulator({ batchBytes: 10_000, bufferBytes: 100_000 })
-    const settled: string[] = []
-    const metas: Array<{ offset: bigint; timestamp: bigint }> = []
-    const target: CompletionTarget = {
-      settle: (i, error, meta) => {
-        settled.push(`${i}:${error === null ? 'ok' : 'failed'}`)
-        if (meta !== null) metas.push({ offset: meta.offset, timestamp: meta.timestamp })
-      },
-    }
-    // Sends 0..9 spread over three partitions as keys would spread them.
-    const partitions = [0, 1, 1, 2, 0, 0, 2, 1, 0, 2]
-    partitions.forEach((p, i) => {
-      acc.append(acc.queue('t', p), 100, 1_000, 5_000 + i, null, `v${i}`, undefined, target, i, 9_000, 8_000)
-    })
-    const [b0, b1, b2] = [0, 1, 2].map((p) => acc.queue('t', p).batches[0] as ProducerBatch)
-    b2?.fail(new Error('expired'))
-    ProducerBatch.completeTogether([b2, b1, b0] as ProducerBatch[], [70n, 40n, 10n], [-1n, 123n, -1n])
-    // The failed batch is done and settles nothing more; the others interleave by send order.
-    expect(settled).toEqual([
-      '3:failed',
-      '6:failed',
-      '9:failed',
-      '0:ok',
-      '1:ok',
-      '2:ok',
-      '4:ok',
-      '5:ok',
-      '7:ok',
-      '8:ok',
-    ])
-    expect(metas).toEqual([
-      { offset: 10n, timestamp: 5_000n },
-      { offset: 40n, timestamp: 123n },
-      { offset: 41n, timestamp: 123n },
-      { offset: 11n, timestamp: 5_004n },
-      { offset: 12n, timestamp: 5_005n },
-      { offset: 42n, timestamp: 123n },
-      { offset: 13n, timestamp: 5_008n },
-    ])
   })
 })
