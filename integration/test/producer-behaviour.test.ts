@@ -5,6 +5,7 @@ import {
   ConfigError,
   Producer,
   ProducerClosedError,
+  type ProducerOptions,
   type RecordMetadata,
   TimeoutError,
 } from '@tributary/core'
@@ -76,6 +77,18 @@ describe('Producer behaviour against the mock cluster', () => {
     const p = new InFlightProbe()
     defer(() => p.stop())
     return p
+  }
+
+  /**
+   * A cluster with topic 't' and a producer with a small buffer (`options`, batches sent at once),
+   * warmed up; then the broker answers only after `latencyMs`.
+   */
+  async function slowBroker(options: Omit<ProducerOptions, 'bootstrapBrokers'>, latencyMs: number) {
+    const c = await start({ topics: [{ name: 't' }] })
+    const p = producer({ bootstrapBrokers: c.bootstrapBrokers, lingerMs: 0, ...options })
+    await p.send({ topic: 't', value: 'warm-up' })
+    c.setLatency(1, latencyMs)
+    return { c, p }
   }
 
   const produceRequests = (c: MockCluster) => c.requests().filter((r) => r.apiName === 'Produce')
@@ -232,16 +245,7 @@ describe('Producer behaviour against the mock cluster', () => {
   })
 
   it('rejects with BufferFullError after maxBlockMs when a slow broker keeps the tiny buffer full, then keeps working', async () => {
-    const c = await start({ topics: [{ name: 't' }] })
-    const p = producer({
-      bootstrapBrokers: c.bootstrapBrokers,
-      bufferBytes: 2_000,
-      batchBytes: 1_000,
-      maxBlockMs: 100,
-      lingerMs: 0,
-    })
-    await p.send({ topic: 't', value: 'warm-up' })
-    c.setLatency(1, 1_500)
+    const { c, p } = await slowBroker({ bufferBytes: 2_000, batchBytes: 1_000, maxBlockMs: 100 }, 1_500)
     const value = 'y'.repeat(100)
     const results = await p.sendBatch(Array.from({ length: 60 }, (_, i) => ({ topic: 't', value: `${i}:${value}` })))
     c.setLatency(1, 0)
@@ -259,16 +263,7 @@ describe('Producer behaviour against the mock cluster', () => {
   })
 
   it('refuses sends at once with BufferFullError while the records waiting for room hold maxWaitingBytes, then sends again', async () => {
-    const c = await start({ topics: [{ name: 't' }] })
-    const p = producer({
-      bootstrapBrokers: c.bootstrapBrokers,
-      bufferBytes: 2_000,
-      batchBytes: 1_000,
-      maxWaitingBytes: 3_000,
-      lingerMs: 0,
-    })
-    await p.send({ topic: 't', value: 'warm-up' })
-    c.setLatency(1, 400)
+    const { c, p } = await slowBroker({ bufferBytes: 2_000, batchBytes: 1_000, maxWaitingBytes: 3_000 }, 400)
     const value = 'y'.repeat(100)
     const settled: boolean[] = []
     const sends = Array.from({ length: 60 }, (_, i) => {
@@ -301,17 +296,8 @@ describe('Producer behaviour against the mock cluster', () => {
   })
 
   it('counts a waiting record that timed out after maxBlockMs no more, so the next send may wait again', async () => {
-    const c = await start({ topics: [{ name: 't' }] })
-    const p = producer({
-      bootstrapBrokers: c.bootstrapBrokers,
-      bufferBytes: 1_000,
-      batchBytes: 1_000,
-      maxWaitingBytes: 1_000,
-      maxBlockMs: 150,
-      lingerMs: 0,
-    })
-    await p.send({ topic: 't', value: 'warm-up' })
-    c.setLatency(1, 1_500)
+    const options = { bufferBytes: 1_000, batchBytes: 1_000, maxWaitingBytes: 1_000, maxBlockMs: 150 }
+    const { c, p } = await slowBroker(options, 1_500)
     const value = 'x'.repeat(100)
     const sends = Array.from({ length: 20 }, (_, i) => outcome(p.send({ topic: 't', value: `${i}:${value}` })))
     while (p.metrics().producer['waiting-records'] > 0) await sleep(10)
@@ -329,16 +315,7 @@ describe('Producer behaviour against the mock cluster', () => {
   })
 
   it('admits a whole sendBatch that finds room among the waiting records, however large, and refuses the next one whole', async () => {
-    const c = await start({ topics: [{ name: 't' }] })
-    const p = producer({
-      bootstrapBrokers: c.bootstrapBrokers,
-      bufferBytes: 2_000,
-      batchBytes: 1_000,
-      maxWaitingBytes: 1_000,
-      lingerMs: 0,
-    })
-    await p.send({ topic: 't', value: 'warm-up' })
-    c.setLatency(1, 300)
+    const { c, p } = await slowBroker({ bufferBytes: 2_000, batchBytes: 1_000, maxWaitingBytes: 1_000 }, 300)
     const value = 'z'.repeat(100)
     const first = p.sendBatch(Array.from({ length: 50 }, (_, i) => ({ topic: 't', value: `a${i}:${value}` })))
     const second = await p.sendBatch(Array.from({ length: 5 }, (_, i) => ({ topic: 't', value: `b${i}:${value}` })))
@@ -363,10 +340,7 @@ describe('Producer behaviour against the mock cluster', () => {
   })
 
   it('lets one record at a time wait with maxWaitingBytes 0, and every send queued behind it is refused', async () => {
-    const c = await start({ topics: [{ name: 't' }] })
-    const p = producer({ bootstrapBrokers: c.bootstrapBrokers, bufferBytes: 600, batchBytes: 300, maxWaitingBytes: 0 })
-    await p.send({ topic: 't', value: 'warm-up' })
-    c.setLatency(1, 200)
+    const { c, p } = await slowBroker({ bufferBytes: 600, batchBytes: 300, maxWaitingBytes: 0 }, 200)
     const value = 'w'.repeat(100)
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, i) => outcome(p.send({ topic: 't', value: `${i}:${value}` }))),
