@@ -579,7 +579,9 @@ export class Producer<
       headers,
       serialized: sync,
       settled: false,
-      bytes: WAITING_RECORD_OVERHEAD + (sync ? waitingRecordSize(key, value, headers) : 0),
+      bytes:
+        WAITING_RECORD_OVERHEAD +
+        (sync ? recordSize(0, 0, key as EncodableBytes, value as EncodableBytes, headers as EncodableHeader[]) : 0),
     }
     this.intake.push(waiting)
   }
@@ -690,15 +692,6 @@ export class Producer<
       this.options.logger.warn(`the partitioner's onBatchClosed threw: ${toError(error).message}`, { error })
     }
   }
-}
-
-/** A serialized record's encoded size, as it counts against `maxWaitingBytes`. */
-function waitingRecordSize(
-  key: MaybePromise<EncodableBytes>,
-  value: MaybePromise<EncodableBytes>,
-  headers: MaybePromise<EncodableHeader[] | undefined>,
-): number {
-  return recordSize(0, 0, key as EncodableBytes, value as EncodableBytes, headers as EncodableHeader[] | undefined)
 }
 
 /** Serializer promises of a record that failed anyway: their rejections are not unhandled. */

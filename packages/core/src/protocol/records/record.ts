@@ -226,21 +226,21 @@ const SHORT_STRING_UNITS = 32
  */
 function putString(buf: Buffer, at: number, text: string): number {
   const units = text.length
+  const prefix = sizeOfVarInt(units)
   if (units <= SHORT_STRING_UNITS) {
     // Copied here while it is ASCII (one byte a unit): a native call costs more than a short copy.
-    const at1 = at + sizeOfVarInt(units)
+    const from = at + prefix
     let i = 0
     for (; i < units; i++) {
       const c = text.charCodeAt(i)
       if (c >= 0x80) break
-      buf[at1 + i] = c
+      buf[from + i] = c
     }
     if (i === units) {
-      putVarInt(buf, at, units)
-      return at1 + units
+      fillVarInt(buf, at, units, prefix)
+      return from + units
     }
   }
-  const prefix = sizeOfVarInt(units)
   if (prefix === sizeOfVarInt(units * 3)) {
     // The record's room may be its exact size: the string's bytes fit, three per unit may not.
     const n = putUtf8(buf, at + prefix, text, Math.min(units * 3, buf.length - at - prefix))
